@@ -1,0 +1,34 @@
+#pragma once
+// A backend turns chunks of text into one batch table: tokenize + reduceByKey. The CPU backend runs
+// the kernels of kernels/cpu on oneTBB; the CUDA backend runs kernels/cuda on a GPU. Both implement
+// the semantics of kernels/tokenize, so they give identical tables.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "host/engine/batch_table.hpp"
+#include "host/engine/dictionary.hpp"
+
+namespace wcs {
+
+class backend {
+ public:
+  virtual ~backend() = default;
+  virtual std::string_view name() const = 0;
+
+  // Counts the words of `text` (whole lines) into the open batch. Returns when `text` may be reused.
+  virtual void add_chunk(std::span<const std::uint8_t> text) = 0;
+
+  // Closes the open batch: its words get dictionary ids, `out` receives one entry per distinct word.
+  // Returns the number of words the batch held.
+  virtual std::uint64_t finish_batch(dictionary& dict, batch_table& out) = 0;
+};
+
+enum class backend_kind { automatic, cpu, cuda };
+
+// Throws std::runtime_error with a one-line reason when the requested backend cannot run here.
+std::unique_ptr<backend> make_backend(backend_kind kind);
+
+}  // namespace wcs

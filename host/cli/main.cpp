@@ -1,0 +1,119 @@
+// wcstream: the engine's entry point. Wires the CLI to a source, the ingest ring and thread, a backend,
+// the views and the sinks (see HACKING.md for the walk of one line from socket to output).
+#include <signal.h>
+#include <tbb/global_control.h>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "host/backend/backend.hpp"
+#include "host/cli/options.hpp"
+#include "host/engine/engine.hpp"
+#include "host/engine/make_views.hpp"
+#include "ingest/core/chunk_ring.hpp"
+#include "ingest/core/file_source.hpp"
+#include "ingest/core/receiver.hpp"
+#include "ingest/core/socket_source.hpp"
+
+namespace {
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_logger_mt("wcstream");
+  logger->set_pattern("wcstream %^%l%$: %v");
+  logger->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(logger);
+}
+
+// SIGINT/SIGTERM close the open batch and stop cleanly; a dedicated thread waits for them.
+class signal_watch {
+ public:
+  explicit signal_watch(wcs::receiver& rx) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    thread_ = std::thread([this, &rx] {
+      const timespec tick{0, 100'000'000};
+      while (!done_.load()) {
+        if (sigtimedwait(&set_, nullptr, &tick) > 0) {
+          spdlog::info("signal received: closing the open batch");
+          rx.stop();
+          return;
+        }
+      }
+    });
+  }
+  ~signal_watch() {
+    done_.store(true);
+    thread_.join();
+  }
+
+ private:
+  sigset_t set_{};
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+int run(const wcs::options& o) {
+  std::unique_ptr<tbb::global_control> threads;
+  if (o.threads > 0) threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, o.threads);
+
+  auto backend = wcs::make_backend(o.backend == "cpu" ? wcs::backend_kind::cpu
+                                   : o.backend == "cuda" ? wcs::backend_kind::cuda
+                                                         : wcs::backend_kind::automatic);
+  std::unique_ptr<wcs::byte_source> source;
+  if (!o.file.empty()) {
+    source = std::make_unique<wcs::file_source>(o.file);
+  } else {
+    source = std::make_unique<wcs::socket_source>(o.host, o.port, o.exit_on_eof);
+  }
+  wcs::engine_config config;
+  config.num = o.num;
+  config.output_prefix = o.output;
+  wcs::view_setup setup = wcs::make_views(o);
+
+  wcs::batch_policy policy;
+  policy.interval_ms = o.batch_ms;
+  policy.lines_per_batch = o.batch_lines;
+  policy.first_batch_ms = setup.first_batch_ms;
+
+  wcs::chunk_ring ring(o.buffers, o.buffer_mb << 20);
+  wcs::event_queue events;
+  wcs::engine eng(*backend, std::move(setup.views), config);
+  spdlog::info("backend {}, batch {} ms, modes {}, first batch {}", backend->name(), o.batch_ms, fmt::join(o.modes, ","),
+               policy.first_batch_ms);
+  wcs::receiver rx(*source, ring, events, policy);
+  signal_watch signals(rx);
+  rx.start();
+  eng.run(events, ring);
+  rx.join();
+  const auto& t = eng.totals();
+  spdlog::info("done: {} batches, {} lines, {} words, {:.2f} MB", t.batches, t.lines, t.words, t.bytes / 1e6);
+  if (!rx.error().empty()) throw std::runtime_error(rx.error());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const wcs::parse_result parsed = wcs::parse_options(argc, argv);
+  if (!parsed.run) return parsed.exit_code;
+  // Block the stop signals in every thread; signal_watch takes them synchronously.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  setup_logging(parsed.opts.log_level);
+  try {
+    return run(parsed.opts);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wcstream: error: %s\n", e.what());
+    return 1;
+  }
+}

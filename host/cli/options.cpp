@@ -1,0 +1,117 @@
+#include "host/cli/options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+namespace wcs {
+namespace {
+
+// Seconds (fractional allowed) to whole milliseconds; refuses zero, negative and sub-millisecond values.
+std::int64_t to_ms(const std::string& flag, double seconds) {
+  const double ms = seconds * 1000.0;
+  if (!std::isfinite(ms) || ms <= 0) throw std::invalid_argument(fmt::format("{} must be a positive number of seconds", flag));
+  const double whole = std::round(ms);
+  if (whole < 1 || std::fabs(ms - whole) > 1e-6) throw std::invalid_argument(fmt::format("{} must be a whole number of milliseconds", flag));
+  return static_cast<std::int64_t>(whole);
+}
+
+void validate(options& o, const std::vector<std::string>& mode_list) {
+  o.modes.clear();
+  for (const auto& list : mode_list) {
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      const std::size_t end = std::min(list.find(',', start), list.size());
+      const std::string m = list.substr(start, end - start);
+      if (m != "stateless" && m != "stateful" && m != "window")
+        throw std::invalid_argument(fmt::format("unknown --mode '{}' (stateless, stateful or window)", m));
+      if (std::find(o.modes.begin(), o.modes.end(), m) == o.modes.end()) o.modes.push_back(m);
+      start = end + 1;
+    }
+  }
+  if (o.has_mode("window")) {
+    // Spark refuses these in ReducedWindowedDStream / WindowedDStream.
+    if (o.window_ms % o.batch_ms != 0)
+      throw std::invalid_argument(fmt::format(
+          "windowDuration must be multiple of the parent dstream's slide (batch) duration ({} ms)", o.batch_ms));
+    if (o.slide_ms % o.batch_ms != 0)
+      throw std::invalid_argument(fmt::format(
+          "slideDuration must be multiple of the parent dstream's slide (batch) duration ({} ms)", o.batch_ms));
+    if (o.slide_ms > o.window_ms)
+      throw std::invalid_argument(fmt::format("slideDuration ({} ms) must not be longer than windowDuration ({} ms)",
+                                              o.slide_ms, o.window_ms));
+  }
+  if ((o.has_mode("stateful") || o.has_mode("window")) && o.checkpoint.empty())
+    throw std::invalid_argument("requirement failed: The checkpoint directory has not been set (--checkpoint DIR is required by stateful and window modes)");
+  if (o.file.empty() && (o.port < 1 || o.port > 65535)) throw std::invalid_argument(fmt::format("--port {} is not a TCP port (1-65535)", o.port));
+  if (o.threads < 0) throw std::invalid_argument("--threads must be 0 (every core) or more");
+  if (o.buffer_mb < 1 || o.buffer_mb > 4096) throw std::invalid_argument("--buffer-mb must be between 1 and 4096");
+  if (o.buffers < 2) throw std::invalid_argument("--buffers must be at least 2");
+}
+
+}  // namespace
+
+bool options::has_mode(const std::string& m) const { return std::find(modes.begin(), modes.end(), m) != modes.end(); }
+
+parse_result parse_options(int argc, char** argv) {
+  parse_result r;
+  options& o = r.opts;
+  CLI::App app{"wcstream: Spark Streaming's word count (stateless, stateful, windowed) over a socket text stream"};
+  app.set_version_flag("--version", "wcstream 0.1.0");
+  double batch_s = 10, window_s = 20, slide_s = 10, checkpoint_every_s = 0;
+  std::vector<std::string> mode_list{"stateless"};
+  app.add_option("--host", o.host, "Host to connect to, like socketTextStream")->capture_default_str();
+  app.add_option("--port", o.port, "Port to connect to")->capture_default_str();
+  app.add_option("--batch", batch_s, "Batch interval in seconds (fractional allowed)")->capture_default_str();
+  app.add_option("--mode", mode_list, "stateless, stateful, window; several comma-separated: one ingest, several views")
+      ->delimiter(',')->capture_default_str();
+  app.add_option("--window", window_s, "Window length in seconds (window mode)")->capture_default_str();
+  app.add_option("--slide", slide_s, "Window slide in seconds (window mode)")->capture_default_str();
+  app.add_option("--checkpoint", o.checkpoint, "Checkpoint directory (required by stateful and window modes)");
+  app.add_option("--checkpoint-interval", checkpoint_every_s,
+                 "Seconds between checkpoints (default: every batch, at most every 10 s of batch time as Spark)");
+  app.add_option("--output", o.output, "Also write each batch as saveAsTextFiles: PREFIX-<ms>[.<mode>]/part-00000");
+  app.add_option("--num", o.num, "Records pprint shows per batch")->capture_default_str();
+  app.add_flag("--keep-zero", o.keep_zero, "Window mode: keep words whose windowed count fell to 0, as ('w', 0)");
+  app.add_flag("--no-inverse", o.no_inverse, "Window mode: recompute each window from the per-batch tables (invFunc=None)");
+  app.add_option("--backend", o.backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  app.add_option("--threads", o.threads, "Worker threads (0: every core)")->capture_default_str();
+  app.add_flag("--exit-on-eof", o.exit_on_eof, "Finish the last batch and exit when the source closes");
+  app.add_option("--file", o.file, "Read this file (- for stdin) instead of a socket; exits at its end");
+  app.add_option("--batch-lines", o.batch_lines, "Cut batches every N lines instead of by time (benchmarks, tests)");
+  app.add_option("--start-ms", o.start_ms, "Time of the first batch in ms since the epoch, with --batch-lines (tests)");
+  app.add_option("--buffer-mb", o.buffer_mb, "Size of one ingest buffer in MiB (the longest line kept whole)")->capture_default_str();
+  app.add_option("--buffers", o.buffers, "Ingest buffers in the ring (memory = buffers x buffer-mb)")->capture_default_str();
+  app.add_option("--log-level", o.log_level, "Log level on stderr")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
+  try {
+    app.parse(argc, argv);
+    o.batch_ms = to_ms("--batch", batch_s);
+    o.window_ms = to_ms("--window", window_s);
+    o.slide_ms = to_ms("--slide", slide_s);
+    if (checkpoint_every_s != 0) o.checkpoint_every_ms = to_ms("--checkpoint-interval", checkpoint_every_s);
+    validate(o, mode_list);
+  } catch (const CLI::CallForHelp& e) {
+    r.exit_code = app.exit(e);
+    return r;
+  } catch (const CLI::CallForVersion& e) {
+    r.exit_code = app.exit(e);
+    return r;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "wcstream: error: %s\n", e.what());
+    r.exit_code = 2;
+    return r;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "wcstream: error: %s\n", e.what());
+    r.exit_code = 2;
+    return r;
+  }
+  r.run = true;
+  return r;
+}
+
+}  // namespace wcs

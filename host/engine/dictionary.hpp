@@ -1,0 +1,43 @@
+#pragma once
+// Every distinct word the engine holds, numbered densely: ids index the count tables (per batch,
+// totals, window), so state and window updates are vector additions. Words live once in an arena.
+// compact() drops the words no view needs any more and renumbers, keeping memory bounded.
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace wcs {
+
+class dictionary {
+ public:
+  using id_type = std::uint32_t;
+
+  // The id of `word` (hash: hash_word(word)), adding it when new.
+  id_type intern(std::string_view word, std::uint64_t hash);
+  id_type intern(std::string_view word);
+
+  std::string_view word(id_type id) const {
+    return {arena_.data() + offsets_[id], static_cast<std::size_t>(offsets_[id + 1] - offsets_[id])};
+  }
+  std::size_t size() const { return offsets_.size() - 1; }
+  std::size_t arena_bytes() const { return arena_.size(); }
+
+  // Keeps the words whose `keep` flag is set, renumbered in their old order; returns old id -> new id
+  // (no_id for dropped words).
+  static constexpr id_type no_id = ~id_type{0};
+  std::vector<id_type> compact(const std::vector<bool>& keep);
+
+  void clear();
+
+ private:
+  void rehash(std::size_t capacity);
+
+  std::vector<char> arena_;
+  std::vector<std::uint64_t> offsets_{0};  // word i is arena_[offsets_[i], offsets_[i+1])
+  std::vector<std::uint64_t> hashes_;
+  std::vector<id_type> index_;  // open addressing over ids, no_id = empty
+  std::size_t mask_ = 0;
+};
+
+}  // namespace wcs

@@ -1,0 +1,105 @@
+#include "host/engine/engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "host/engine/record_order.hpp"
+#include "host/sink/batch_time.hpp"
+#include "host/sink/pprint_sink.hpp"
+
+namespace wcs {
+namespace {
+
+double ms_since(steady_time t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+engine::engine(backend& backend, std::vector<std::unique_ptr<view>> views, engine_config config)
+    : backend_(backend), config_(std::move(config)) {
+  const bool several = views.size() > 1;
+  for (auto& v : views) {
+    view_slot slot{std::move(v), nullptr};
+    if (!config_.output_prefix.empty()) {
+      slot.files = std::make_unique<text_file_sink>(config_.output_prefix, several ? std::string(slot.v->mode()) : std::string());
+    }
+    views_.push_back(std::move(slot));
+  }
+}
+
+void engine::run(event_queue& events, chunk_ring& ring) {
+  for (;;) {
+    const ingest_event e = events.pop();
+    if (e.what == ingest_event::kind::finished) return;
+    if (e.what == ingest_event::kind::batch_end) {
+      close_batch(e);
+      continue;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      backend_.add_chunk({e.buffer->data(), e.bytes});
+    } catch (...) {
+      ring.release(e.buffer);
+      throw;
+    }
+    ring.release(e.buffer);
+    batch_lines_ += e.lines;
+    batch_bytes_ += e.bytes;
+    batch_busy_ms_ += ms_since(start);
+  }
+}
+
+void engine::close_batch(const ingest_event& e) {
+  const auto start = std::chrono::steady_clock::now();
+  const double scheduling_delay_ms = ms_since(e.at);
+  const std::uint64_t words = backend_.finish_batch(dict_, batch_);
+  batch_.batch_ms = e.batch_ms;
+  for (auto& slot : views_) {
+    if (slot.v->apply(batch_)) emit(slot, e.batch_ms);
+  }
+  compact_if_needed();
+
+  const double processing_ms = batch_busy_ms_ + ms_since(start);
+  spdlog::info("batch {} ({}): {} lines, {} words, {} distinct, {:.2f} MB, processing {:.1f} ms, scheduling delay {:.1f} ms",
+               e.batch_ms, format_batch_time(e.batch_ms), batch_lines_, words, batch_.size(), batch_bytes_ / 1e6,
+               processing_ms, scheduling_delay_ms);
+  ++totals_.batches;
+  totals_.lines += batch_lines_;
+  totals_.words += words;
+  totals_.bytes += batch_bytes_;
+  batch_lines_ = 0;
+  batch_bytes_ = 0;
+  batch_busy_ms_ = 0;
+}
+
+void engine::emit(view_slot& slot, std::int64_t batch_ms) {
+  slot.v->output(records_table_);
+  records_.clear();
+  records_.reserve(records_table_.size());
+  for (std::size_t i = 0; i < records_table_.size(); ++i) {
+    records_.push_back({dict_.word(records_table_.ids[i]), records_table_.counts[i]});
+  }
+  // pprint shows only the first `num`; a text file needs every record in order.
+  order_records(records_, slot.files ? records_.size() : config_.num);
+  if (config_.print) {
+    text_.clear();
+    const std::size_t shown = std::min(config_.num, records_.size());
+    append_pprint(text_, batch_ms, {records_.data(), shown}, records_.size(), config_.num);
+    std::fwrite(text_.data(), 1, text_.size(), config_.out);
+    std::fflush(config_.out);
+  }
+  if (slot.files) slot.files->write_batch(batch_ms, records_);
+}
+
+void engine::compact_if_needed() {
+  if (dict_.size() < compact_at_) return;
+  std::vector<bool> live(dict_.size(), false);
+  for (const auto& slot : views_) slot.v->mark_live(live);
+  const std::vector<std::uint32_t> remap = dict_.compact(live);
+  for (auto& slot : views_) slot.v->remap(remap);
+  compact_at_ = std::max<std::size_t>(1 << 16, 2 * dict_.size());
+}
+
+}  // namespace wcs

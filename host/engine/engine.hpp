@@ -1,0 +1,71 @@
+#pragma once
+// The scheduler: consumes the ingest events in order, feeds chunks to the backend as they arrive
+// (so a batch is mostly counted before its boundary), and at each batch end applies the views, writes
+// their outputs and logs the batch statistics.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/backend/backend.hpp"
+#include "host/engine/dictionary.hpp"
+#include "host/engine/view.hpp"
+#include "host/sink/text_file_sink.hpp"
+#include "host/sink/word_count.hpp"
+#include "ingest/core/chunk_ring.hpp"
+#include "ingest/core/ingest_events.hpp"
+
+namespace wcs {
+
+struct engine_config {
+  std::size_t num = 10;             // records pprint shows
+  bool print = true;                // pprint to stdout
+  std::string output_prefix;        // saveAsTextFiles prefix; empty: none
+  std::FILE* out = stdout;
+};
+
+struct engine_totals {
+  std::uint64_t batches = 0;
+  std::uint64_t lines = 0;
+  std::uint64_t words = 0;
+  std::uint64_t bytes = 0;
+};
+
+class engine {
+ public:
+  engine(backend& backend, std::vector<std::unique_ptr<view>> views, engine_config config);
+
+  // Runs until the ingest thread reports the end of the stream.
+  void run(event_queue& events, chunk_ring& ring);
+
+  const engine_totals& totals() const { return totals_; }
+  dictionary& words() { return dict_; }
+
+ private:
+  struct view_slot {
+    std::unique_ptr<view> v;
+    std::unique_ptr<text_file_sink> files;
+  };
+
+  void close_batch(const ingest_event& e);
+  void emit(view_slot& slot, std::int64_t batch_ms);
+  void compact_if_needed();
+
+  backend& backend_;
+  std::vector<view_slot> views_;
+  engine_config config_;
+  dictionary dict_;
+  batch_table batch_;
+  batch_table records_table_;
+  std::vector<word_count> records_;
+  std::string text_;
+  engine_totals totals_;
+  std::size_t compact_at_ = 1 << 16;
+
+  // Statistics of the open batch.
+  std::uint64_t batch_lines_ = 0;
+  std::uint64_t batch_bytes_ = 0;
+  double batch_busy_ms_ = 0;
+};
+
+}  // namespace wcs

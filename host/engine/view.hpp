@@ -1,0 +1,52 @@
+#pragma once
+// A view is one DStream output over the shared batch tables: per batch (reduceByKey), running totals
+// (updateStateByKey) or a sliding window (reduceByKeyAndWindow). One ingest feeds all views.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "host/engine/batch_table.hpp"
+
+namespace wcs {
+
+class view {
+ public:
+  virtual ~view() = default;
+  // "stateless", "stateful" or "window": names the view in logs and output suffixes.
+  virtual std::string_view mode() const = 0;
+
+  // Applies one batch (every batch, in time order). Returns whether the view outputs at this batch time.
+  virtual bool apply(const batch_table& batch) = 0;
+
+  // The records of the output announced by the last apply: one entry per word, in no order.
+  virtual void output(batch_table& out) const = 0;
+
+  // Sets live[id] for every dictionary id this view still needs after the last apply.
+  virtual void mark_live(std::vector<bool>& live) const = 0;
+
+  // The dictionary was compacted: id i is now old_to_new[i] (never no_id for a live id).
+  virtual void remap(std::span<const std::uint32_t> old_to_new) = 0;
+};
+
+// reduceByKey(+).pprint(): each batch's own counts.
+class stateless_view final : public view {
+ public:
+  std::string_view mode() const override { return "stateless"; }
+  bool apply(const batch_table& batch) override {
+    last_ = &batch;
+    return true;
+  }
+  void output(batch_table& out) const override {
+    out.ids = last_->ids;
+    out.counts = last_->counts;
+  }
+  void mark_live(std::vector<bool>&) const override {}
+  void remap(std::span<const std::uint32_t>) override {}
+
+ private:
+  const batch_table* last_ = nullptr;
+};
+
+}  // namespace wcs

@@ -1,0 +1,31 @@
+#pragma once
+// Where the engine's text comes from: a TCP server (socketTextStream) or a file / stdin.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace wcs {
+
+using steady_time = std::chrono::steady_clock::time_point;
+
+enum class read_status {
+  data,     // bytes were read
+  timeout,  // nothing before the deadline (or the source is waiting to reconnect)
+  closed,   // this stream ended: its last line without terminator is complete now
+  finished  // no more data will ever come
+};
+
+struct read_result {
+  read_status status;
+  std::size_t bytes = 0;
+};
+
+class byte_source {
+ public:
+  virtual ~byte_source() = default;
+  // Reads what is available into `into`, waiting at most until `deadline`.
+  virtual read_result read(std::span<std::uint8_t> into, steady_time deadline) = 0;
+};
+
+}  // namespace wcs

@@ -1,0 +1,52 @@
+#include "ingest/core/file_source.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace wcs {
+
+file_source::file_source(const std::string& path) {
+  if (path == "-") {
+    fd_ = STDIN_FILENO;
+    return;
+  }
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw std::runtime_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  owned_ = true;
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd_);
+    throw std::runtime_error(fmt::format("cannot read {}: is a directory", path));
+  }
+  ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+}
+
+file_source::~file_source() {
+  if (owned_) ::close(fd_);
+}
+
+read_result file_source::read(std::span<std::uint8_t> into, steady_time deadline) {
+  if (!owned_) {  // stdin may be a pipe or terminal: honour the deadline so batches still close
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, left < 0 ? 0 : static_cast<int>(left)) == 0) return {read_status::timeout};
+  }
+  for (;;) {
+    const ssize_t n = ::read(fd_, into.data(), into.size());
+    if (n > 0) return {read_status::data, static_cast<std::size_t>(n)};
+    if (n == 0) return {read_status::finished};
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN) return {read_status::timeout};
+    throw std::runtime_error(fmt::format("read failed: {}", std::strerror(errno)));
+  }
+}
+
+}  // namespace wcs

@@ -1,0 +1,52 @@
+#include "ingest/core/host_buffer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <new>
+
+#if WCS_HAVE_CUDA
+#include <cuda_runtime_api.h>
+#endif
+
+namespace wcs {
+namespace {
+
+#if WCS_HAVE_CUDA
+std::uint8_t* try_pinned(std::size_t capacity) {
+  void* p = nullptr;
+  if (cudaHostAlloc(&p, capacity, cudaHostAllocDefault) == cudaSuccess) return static_cast<std::uint8_t*>(p);
+  static bool logged = false;
+  if (!logged) {
+    logged = true;
+    spdlog::debug("pinned host memory unavailable ({}), using pageable buffers", cudaGetErrorString(cudaGetLastError()));
+  }
+  return nullptr;
+}
+#else
+std::uint8_t* try_pinned(std::size_t) { return nullptr; }
+#endif
+
+}  // namespace
+
+host_buffer::host_buffer(std::size_t capacity) : capacity_(capacity) {
+  std::uint8_t* p = try_pinned(capacity);
+  pinned_ = p != nullptr;
+  if (p == nullptr) {
+    p = static_cast<std::uint8_t*>(std::aligned_alloc(64, (capacity + 63) / 64 * 64));
+    if (p == nullptr) throw std::bad_alloc();
+  }
+  data_ = std::unique_ptr<std::uint8_t, deleter>(p, deleter{pinned_});
+}
+
+void host_buffer::deleter::operator()(std::uint8_t* p) const {
+#if WCS_HAVE_CUDA
+  if (pinned) {
+    cudaFreeHost(p);
+    return;
+  }
+#endif
+  std::free(p);
+}
+
+}  // namespace wcs

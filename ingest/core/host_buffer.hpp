@@ -1,0 +1,30 @@
+#pragma once
+// Large batch buffers the ingest thread reads into. On CUDA builds they are pinned (page-locked) host
+// memory so the GPU backend can copy them asynchronously; elsewhere, or when no CUDA driver is
+// present, ordinary 64-byte aligned memory. Callers never see the difference.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace wcs {
+
+class host_buffer {
+ public:
+  host_buffer() = default;
+  explicit host_buffer(std::size_t capacity);
+
+  std::uint8_t* data() const { return data_.get(); }
+  std::size_t capacity() const { return capacity_; }
+  bool pinned() const { return pinned_; }
+
+ private:
+  struct deleter {
+    bool pinned;
+    void operator()(std::uint8_t* p) const;
+  };
+  std::unique_ptr<std::uint8_t, deleter> data_{nullptr, deleter{false}};
+  std::size_t capacity_ = 0;
+  bool pinned_ = false;
+};
+
+}  // namespace wcs

@@ -1,0 +1,158 @@
+#include "ingest/core/receiver.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <limits>
+
+#include "kernels/tokenize/python_space.hpp"
+#include "kernels/tokenize/utf8_jdk.hpp"
+
+namespace wcs {
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+receiver::receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy)
+    : source_(source), ring_(ring), out_(out), policy_(policy), lines_left_(policy.lines_per_batch),
+      next_batch_ms_(policy.first_batch_ms) {}
+
+receiver::~receiver() {
+  stop();
+  join();
+}
+
+void receiver::start() { thread_ = std::thread([this] { run(); }); }
+
+void receiver::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void receiver::seal_chunk(std::size_t cut) {
+  if (cut == 0) return;
+  host_buffer* next = ring_.acquire();
+  std::memcpy(next->data(), buffer_->data() + cut, filled_ - cut);
+  out_.push({ingest_event::kind::chunk, buffer_, cut, lines_, 0, std::chrono::steady_clock::now()});
+  batch_bytes_ += cut;
+  buffer_ = next;
+  filled_ -= cut;
+  scanned_ -= cut;
+  last_end_ = 0;
+  lines_ = 0;
+}
+
+void receiver::seal_batch() {
+  seal_chunk(last_end_);
+  out_.push({ingest_event::kind::batch_end, nullptr, 0, 0, next_batch_ms_, std::chrono::steady_clock::now()});
+  next_batch_ms_ += policy_.interval_ms;
+  lines_left_ = policy_.lines_per_batch;
+  batch_bytes_ = 0;
+}
+
+void receiver::on_data(std::size_t bytes) {
+  filled_ += bytes;
+  if (policy_.lines_per_batch == 0) {
+    const line_scan_result r = scanner_.scan(buffer_->data() + scanned_, filled_ - scanned_, std::numeric_limits<std::uint64_t>::max());
+    if (r.last_end != 0) last_end_ = scanned_ + r.last_end;
+    lines_ += r.lines;
+    scanned_ = filled_;
+    return;
+  }
+  while (scanned_ < filled_) {
+    const line_scan_result r = scanner_.scan(buffer_->data() + scanned_, filled_ - scanned_, lines_left_);
+    if (r.last_end != 0) last_end_ = scanned_ + r.last_end;
+    lines_ += r.lines;
+    lines_left_ -= r.lines;
+    scanned_ += r.stopped_at;
+    if (lines_left_ == 0) seal_batch();
+  }
+}
+
+void receiver::seal_full_buffer() {
+  if (last_end_ != 0) {
+    seal_chunk(last_end_);
+    return;
+  }
+  // One line fills the whole buffer. Cut after its last whitespace byte so no word is split; a word
+  // longer than the buffer is cut at a UTF-8 unit boundary. The line is still counted once, at its end.
+  const std::uint8_t* p = buffer_->data();
+  std::size_t cut = filled_;
+  while (cut > 0 && !is_ascii_space(p[cut - 1])) --cut;
+  if (cut == 0) {
+    cut = filled_;
+    for (std::size_t back = 0; back < 4 && cut - back > 0; ++back) {
+      if (!is_continuation(p[cut - back])) {
+        cut -= back;
+        break;
+      }
+    }
+    spdlog::warn("a word longer than the {} byte buffer was split (use a larger --buffer-mb)", ring_.buffer_bytes());
+  } else {
+    spdlog::warn("a line longer than the {} byte buffer: counting it in parts", ring_.buffer_bytes());
+  }
+  seal_chunk(cut);
+}
+
+void receiver::end_of_connection() {
+  // The last line of a connection is complete even without a line end (BufferedReader at EOF), and a
+  // chunk never spans two connections: their bytes must not decode or split together.
+  const bool partial_line = filled_ > last_end_;
+  if (partial_line) ++lines_;
+  last_end_ = filled_;
+  scanned_ = filled_;
+  scanner_.reset();
+  seal_chunk(filled_);
+  if (partial_line && policy_.lines_per_batch != 0 && --lines_left_ == 0) seal_batch();
+}
+
+void receiver::run() {
+  try {
+    buffer_ = ring_.acquire();
+    const bool by_time = policy_.lines_per_batch == 0;
+    for (;;) {
+      if (stop_.load()) {
+        end_of_connection();
+        seal_batch();
+        break;
+      }
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+      if (by_time) {
+        const std::int64_t now = wall_clock_ms();
+        if (now >= next_batch_ms_) {
+          seal_batch();
+          continue;
+        }
+        deadline = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(next_batch_ms_ - now));
+      }
+      if (filled_ == ring_.buffer_bytes()) {
+        seal_full_buffer();
+        continue;
+      }
+      const read_result r = source_.read({buffer_->data() + filled_, ring_.buffer_bytes() - filled_}, deadline);
+      if (r.status == read_status::data) {
+        on_data(r.bytes);
+      } else if (r.status == read_status::closed) {
+        end_of_connection();
+      } else if (r.status == read_status::finished) {
+        end_of_connection();
+        if (by_time) {
+          // The batch in progress closes at its boundary, like any other.
+          while (!stop_.load() && wall_clock_ms() < next_batch_ms_) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::int64_t>(50, next_batch_ms_ - wall_clock_ms())));
+          }
+          seal_batch();
+        } else if (lines_left_ != policy_.lines_per_batch || batch_bytes_ != 0) {
+          seal_batch();
+        }
+        break;
+      }
+    }
+  } catch (const std::exception& e) {
+    error_ = e.what();
+  }
+  ring_.release(buffer_);
+  out_.push({ingest_event::kind::finished, nullptr, 0, 0, 0, std::chrono::steady_clock::now()});
+}
+
+}  // namespace wcs

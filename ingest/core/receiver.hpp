@@ -1,0 +1,73 @@
+#pragma once
+// The ingest thread: reads a byte source into ring buffers and cuts the stream into batches.
+//  - By time (Spark's batch interval): batch times are multiples of the interval since the epoch, and a
+//    line belongs to the batch in whose interval its line end arrived.
+//  - By line count (--batch-lines): batch times advance by one interval per batch, without waiting.
+// Chunks always end at a line end, at the end of a connection, or (a line longer than a whole buffer)
+// after its last whitespace, so every chunk tokenizes on its own.
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "ingest/core/byte_source.hpp"
+#include "ingest/core/chunk_ring.hpp"
+#include "ingest/core/ingest_events.hpp"
+#include "ingest/core/line_scanner.hpp"
+
+namespace wcs {
+
+struct batch_policy {
+  std::int64_t interval_ms = 10000;
+  std::int64_t first_batch_ms = 0;     // time of the first batch
+  std::uint64_t lines_per_batch = 0;   // 0: cut by time
+};
+
+// The first batch time of a stream started at wall clock `now_ms`: the first multiple of the interval
+// strictly after it (Spark's RecurringTimer.getStartTime).
+inline std::int64_t first_batch_after(std::int64_t now_ms, std::int64_t interval_ms) {
+  return (now_ms / interval_ms + 1) * interval_ms;
+}
+
+std::int64_t wall_clock_ms();
+
+class receiver {
+ public:
+  receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy);
+  ~receiver();
+
+  void start();
+  // Asks the thread to close the open batch now and finish.
+  void stop() { stop_.store(true); }
+  void join();
+  // Why the thread stopped early (empty: the stream ended or stop() was called). Valid after join().
+  const std::string& error() const { return error_; }
+
+ private:
+  void run();
+  void on_data(std::size_t bytes);
+  void seal_chunk(std::size_t cut);
+  void seal_batch();
+  void seal_full_buffer();
+  void end_of_connection();
+
+  byte_source& source_;
+  chunk_ring& ring_;
+  event_queue& out_;
+  batch_policy policy_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::string error_;
+
+  line_scanner scanner_;
+  host_buffer* buffer_ = nullptr;
+  std::size_t filled_ = 0;    // bytes in buffer_
+  std::size_t scanned_ = 0;   // bytes of buffer_ already scanned for line ends
+  std::size_t last_end_ = 0;  // just past the last line end in buffer_ (0: none)
+  std::uint64_t lines_ = 0;   // line ends in buffer_[0, last_end_)
+  std::uint64_t lines_left_ = 0;
+  std::uint64_t batch_bytes_ = 0;
+  std::int64_t next_batch_ms_ = 0;
+};
+
+}  // namespace wcs

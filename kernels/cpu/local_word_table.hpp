@@ -1,0 +1,99 @@
+#pragma once
+// A single-threaded open-addressing table word -> count, one per TBB worker and batch: the hot path
+// of the CPU reduceByKey. Words are copied once into an arena; a slot keeps the hash and the first
+// 8 bytes inline so most probes never touch the arena. Linear probing, power-of-two capacity,
+// at most half full.
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+namespace wcs {
+
+class local_word_table {
+ public:
+  explicit local_word_table(std::size_t initial_capacity = 1 << 12) { reset_slots(initial_capacity); }
+
+  void add(const std::uint8_t* word, std::size_t length, std::uint64_t hash, std::uint64_t count = 1) {
+    const std::uint64_t prefix = load_prefix(word, length);
+    std::size_t i = hash & mask_;
+    for (;;) {
+      slot& s = slots_[i];
+      if (s.count == 0) {
+        insert_at(s, word, length, hash, prefix, count);
+        return;
+      }
+      if (s.hash == hash && s.prefix == prefix && s.length == length &&
+          (length <= 8 || std::memcmp(arena_.data() + s.offset, word, length) == 0)) {
+        s.count += count;
+        return;
+      }
+      i = (i + 1) & mask_;
+    }
+  }
+
+  // fn(std::string_view word, std::uint64_t hash, std::uint64_t count) for every distinct word.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (const slot& s : slots_) {
+      if (s.count != 0) fn(std::string_view(reinterpret_cast<const char*>(arena_.data()) + s.offset, s.length), s.hash, s.count);
+    }
+  }
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  // Empties the table, keeping its capacity for the next batch.
+  void clear() {
+    if (size_ == 0) return;
+    std::memset(static_cast<void*>(slots_.data()), 0, slots_.size() * sizeof(slot));
+    arena_.clear();
+    size_ = 0;
+  }
+
+ private:
+  struct slot {
+    std::uint64_t hash;
+    std::uint64_t prefix;
+    std::uint64_t count;  // 0: empty
+    std::uint32_t offset;
+    std::uint32_t length;
+  };
+
+  static std::uint64_t load_prefix(const std::uint8_t* word, std::size_t length) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, word, length < 8 ? length : 8);
+    return v;
+  }
+
+  void insert_at(slot& s, const std::uint8_t* word, std::size_t length, std::uint64_t hash, std::uint64_t prefix,
+                 std::uint64_t count) {
+    s = slot{hash, prefix, count, static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(length)};
+    arena_.insert(arena_.end(), word, word + length);
+    if (++size_ * 2 > slots_.size()) grow();
+  }
+
+  void reset_slots(std::size_t capacity) {
+    slots_.assign(capacity, slot{0, 0, 0, 0, 0});
+    mask_ = capacity - 1;
+  }
+
+  void grow() {
+    std::vector<slot> old;
+    old.swap(slots_);
+    reset_slots(old.size() * 2);
+    for (const slot& s : old) {
+      if (s.count == 0) continue;
+      std::size_t i = s.hash & mask_;
+      while (slots_[i].count != 0) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<slot> slots_;
+  std::vector<std::uint8_t> arena_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+}  // namespace wcs
