@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "host/engine/batch_table.hpp"
+#include "host/engine/count_table.hpp"
 #include "host/engine/dictionary.hpp"
 
 namespace wcs {
@@ -24,6 +25,9 @@ class backend {
   // Closes the open batch: its words get dictionary ids, `out` receives one entry per distinct word.
   // Returns the number of words the batch held.
   virtual std::uint64_t finish_batch(dictionary& dict, batch_table& out) = 0;
+
+  // A count table resident where this backend computes (for state and window views).
+  virtual std::unique_ptr<count_table> make_count_table() { return make_host_count_table(); }
 };
 
 enum class backend_kind { automatic, cpu, cuda };
