@@ -1,0 +1,156 @@
+// The receiver cuts a byte stream into chunks of whole lines and batches: no byte lost or repeated,
+// lines counted as BufferedReader.readLine sees them, chunks never spanning two connections.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "ingest/core/line_scanner.hpp"
+#include "ingest/core/receiver.hpp"
+
+namespace wcs {
+namespace {
+
+// Replays scripted reads; an empty string stands for "connection closed".
+class scripted_source final : public byte_source {
+ public:
+  explicit scripted_source(std::vector<std::string> reads) : reads_(reads.begin(), reads.end()) {}
+  read_result read(std::span<std::uint8_t> into, steady_time) override {
+    if (reads_.empty()) return {read_status::finished};
+    std::string& next = reads_.front();
+    if (next.empty()) {
+      reads_.pop_front();
+      return {read_status::closed};
+    }
+    const std::size_t n = std::min(next.size(), into.size());
+    std::copy_n(next.data(), n, into.data());
+    next.erase(0, n);
+    if (next.empty()) reads_.pop_front();
+    return {read_status::data, n};
+  }
+
+ private:
+  std::deque<std::string> reads_;
+};
+
+struct batch {
+  std::vector<std::string> chunks;
+  std::uint64_t lines = 0;
+  std::int64_t batch_ms = 0;
+};
+
+std::vector<batch> run(std::vector<std::string> reads, std::uint64_t lines_per_batch, std::size_t buffer_bytes = 64) {
+  scripted_source source(std::move(reads));
+  chunk_ring ring(4, buffer_bytes);
+  event_queue events;
+  receiver rx(source, ring, events, batch_policy{1000, 5000, lines_per_batch});
+  rx.start();
+  std::vector<batch> out(1);
+  for (;;) {
+    const ingest_event e = events.pop();
+    if (e.what == ingest_event::kind::finished) break;
+    if (e.what == ingest_event::kind::chunk) {
+      out.back().chunks.emplace_back(reinterpret_cast<const char*>(e.buffer->data()), e.bytes);
+      out.back().lines += e.lines;
+      ring.release(e.buffer);
+    } else {
+      out.back().batch_ms = e.batch_ms;
+      out.emplace_back();
+    }
+  }
+  rx.join();
+  EXPECT_TRUE(rx.error().empty()) << rx.error();
+  out.pop_back();  // the open (empty) batch after the last batch end
+  return out;
+}
+
+std::string joined(const std::vector<batch>& batches) {
+  std::string all;
+  for (const auto& b : batches)
+    for (const auto& c : b.chunks) all += c;
+  return all;
+}
+
+TEST(LineScanner, CountsLinesAsReadLineDoes) {
+  line_scanner s;
+  const std::string text = "a\nb\rc\r\nd";
+  const auto r = s.scan(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), ~0ull);
+  EXPECT_EQ(r.lines, 3u);
+  EXPECT_EQ(r.last_end, 7u);
+}
+
+TEST(LineScanner, CrLfSplitAcrossReadsIsOneLineEnd) {
+  line_scanner s;
+  const std::string a = "x\r", b = "\ny\n";
+  EXPECT_EQ(s.scan(reinterpret_cast<const std::uint8_t*>(a.data()), a.size(), ~0ull).lines, 1u);
+  EXPECT_EQ(s.scan(reinterpret_cast<const std::uint8_t*>(b.data()), b.size(), ~0ull).lines, 1u);
+}
+
+TEST(Receiver, BatchesByLineCountCutExactly) {
+  const auto batches = run({"l1\nl2\nl", "3\nl4\nl5\n", "l6\nl7"}, 3);
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[0].lines, 3u);
+  EXPECT_EQ(batches[1].lines, 3u);
+  EXPECT_EQ(batches[2].lines, 1u);  // the last line has no terminator: complete at EOF
+  EXPECT_EQ(joined({batches[0]}), "l1\nl2\nl3\n");
+  EXPECT_EQ(batches[0].batch_ms, 5000);
+  EXPECT_EQ(batches[1].batch_ms, 6000);
+  EXPECT_EQ(batches[2].batch_ms, 7000);
+  EXPECT_EQ(joined(batches), "l1\nl2\nl3\nl4\nl5\nl6\nl7");
+}
+
+TEST(Receiver, ChunksEndAtLineEnds) {
+  std::vector<std::string> reads;
+  std::string expected;
+  for (int i = 0; i < 200; ++i) {
+    const std::string line = "word" + std::to_string(i) + (i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "\r" : "\n");
+    expected += line;
+    reads.push_back(line.substr(0, 3));
+    reads.push_back(line.substr(3));
+  }
+  const auto batches = run(reads, 1000, 64);
+  std::uint64_t lines = 0;
+  for (const auto& b : batches) {
+    lines += b.lines;
+    for (const auto& c : b.chunks) {
+      ASSERT_FALSE(c.empty());
+      EXPECT_TRUE(c.back() == '\n' || c.back() == '\r') << c;
+    }
+  }
+  EXPECT_EQ(lines, 200u);
+  EXPECT_EQ(joined(batches), expected);
+}
+
+TEST(Receiver, ConnectionEndCompletesTheLineAndSplitsChunks) {
+  // "ab" ends a connection without a line end; "cd" starts the next one: two lines, two words.
+  const auto batches = run({"ab", "", "cd\n"}, 1000);
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].lines, 2u);
+  ASSERT_EQ(batches[0].chunks.size(), 2u);
+  EXPECT_EQ(batches[0].chunks[0], "ab");
+  EXPECT_EQ(batches[0].chunks[1], "cd\n");
+}
+
+TEST(Receiver, LineLongerThanTheBufferIsKeptWhole) {
+  std::string line;
+  for (int i = 0; i < 100; ++i) line += "w" + std::to_string(i) + " ";
+  line += "\nnext\n";
+  const auto batches = run({line}, 1000, 64);
+  EXPECT_EQ(joined(batches), line);
+  std::uint64_t lines = 0;
+  for (const auto& b : batches) {
+    lines += b.lines;
+    for (const auto& c : b.chunks) EXPECT_TRUE(c.back() == ' ' || c.back() == '\n') << "a word was split: " << c;
+  }
+  EXPECT_EQ(lines, 2u);
+}
+
+TEST(Receiver, FirstBatchAfterStart) {
+  EXPECT_EQ(first_batch_after(1000, 1000), 2000);
+  EXPECT_EQ(first_batch_after(1999, 1000), 2000);
+  EXPECT_EQ(first_batch_after(12345, 500), 12500);
+}
+
+}  // namespace
+}  // namespace wcs
