@@ -1,8 +1,12 @@
 #pragma once
 // Finds line ends as Java's BufferedReader.readLine does: "\n", "\r" or "\r\n" end a line; the "\n" of
 // a "\r\n" split across reads ends nothing new. State carries across buffers of one connection.
+// 64 bytes at a time with the run-time dispatched SIMD masks of kernels/cpu.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+
+#include "kernels/cpu/simd_classify.hpp"
 
 namespace wcs {
 
@@ -14,23 +18,42 @@ struct line_scan_result {
 
 class line_scanner {
  public:
+  explicit line_scanner(const simd::implementation& simd = simd::active()) : simd_(simd) {}
+
   // Scans p[0, n), stopping after `limit` line ends.
   line_scan_result scan(const std::uint8_t* p, std::size_t n, std::uint64_t limit) {
     line_scan_result r{0, 0, n};
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint8_t b = p[i];
-      if (b != '\n' && b != '\r') {
+    alignas(64) std::uint8_t tail[64];
+    for (std::size_t i = 0; i < n; i += 64) {
+      const std::size_t avail = n - i;
+      const std::uint8_t* block = p + i;
+      if (avail < 64) {
+        std::memcpy(tail, block, avail);
+        std::memset(tail + avail, 0, 64 - avail);
+        block = tail;
+      }
+      const simd::line_masks m = simd_.line_ends(block);
+      const std::uint64_t ends = m.lf | m.cr;
+      if (ends == 0) {
         after_cr_ = false;
         continue;
       }
-      const bool continues_crlf = b == '\n' && after_cr_;
-      after_cr_ = b == '\r';
-      r.last_end = i + 1;
-      if (continues_crlf) continue;
-      if (++r.lines == limit) {
-        r.stopped_at = i + 1;
+      // A '\n' right after a '\r' (in this block or at the end of the previous one) ends no new line.
+      const std::uint64_t crlf_tail = m.lf & ((m.cr << 1) | std::uint64_t{after_cr_});
+      std::uint64_t new_lines = ends & ~crlf_tail;
+      const std::uint64_t count = static_cast<std::uint64_t>(__builtin_popcountll(new_lines));
+      if (r.lines + count >= limit) {
+        for (std::uint64_t k = r.lines + 1; k < limit; ++k) new_lines &= new_lines - 1;
+        const std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(new_lines)) + 1;
+        r.lines = limit;
+        r.last_end = at;
+        r.stopped_at = at;
+        after_cr_ = p[at - 1] == '\r';
         return r;
       }
+      r.lines += count;
+      r.last_end = i + 64 - static_cast<std::size_t>(__builtin_clzll(ends));
+      after_cr_ = avail >= 64 ? (m.cr >> 63) != 0 : p[n - 1] == '\r';
     }
     return r;
   }
@@ -39,6 +62,7 @@ class line_scanner {
   void reset() { after_cr_ = false; }
 
  private:
+  const simd::implementation& simd_;
   bool after_cr_ = false;
 };
 

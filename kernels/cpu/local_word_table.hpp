@@ -1,12 +1,14 @@
 #pragma once
 // A single-threaded open-addressing table word -> count, one per TBB worker and batch: the hot path
-// of the CPU reduceByKey. Words are copied once into an arena; a slot keeps the hash and the first
-// 8 bytes inline so most probes never touch the arena. Linear probing, power-of-two capacity,
+// of the CPU reduceByKey. Words are copied once into an arena; a slot keeps the hash and the key
+// prefix of word_hash.hpp inline, so probes for words of up to 8 bytes never touch the arena. Linear probing, power-of-two capacity,
 // at most half full.
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <vector>
+
+#include "kernels/cpu/word_hash.hpp"
 
 namespace wcs {
 
@@ -14,18 +16,18 @@ class local_word_table {
  public:
   explicit local_word_table(std::size_t initial_capacity = 1 << 12) { reset_slots(initial_capacity); }
 
-  void add(const std::uint8_t* word, std::size_t length, std::uint64_t hash, std::uint64_t count = 1) {
-    const std::uint64_t prefix = load_prefix(word, length);
-    std::size_t i = hash & mask_;
+  // The hit path is inlined into the tokenizer loop; inserting a new word is the cold path.
+  [[gnu::always_inline]] void add(const std::uint8_t* word, std::size_t length, word_key key, std::uint64_t count = 1) {
+    std::size_t i = key.hash & mask_;
     for (;;) {
       slot& s = slots_[i];
-      if (s.count == 0) {
-        insert_at(s, word, length, hash, prefix, count);
-        return;
-      }
-      if (s.hash == hash && s.prefix == prefix && s.length == length &&
+      if (s.hash == key.hash && s.prefix == key.prefix && s.length == length && s.count != 0 &&
           (length <= 8 || std::memcmp(arena_.data() + s.offset, word, length) == 0)) {
         s.count += count;
+        return;
+      }
+      if (s.count == 0) {
+        insert_at(s, word, length, key, count);
         return;
       }
       i = (i + 1) & mask_;
@@ -60,15 +62,8 @@ class local_word_table {
     std::uint32_t length;
   };
 
-  static std::uint64_t load_prefix(const std::uint8_t* word, std::size_t length) {
-    std::uint64_t v = 0;
-    std::memcpy(&v, word, length < 8 ? length : 8);
-    return v;
-  }
-
-  void insert_at(slot& s, const std::uint8_t* word, std::size_t length, std::uint64_t hash, std::uint64_t prefix,
-                 std::uint64_t count) {
-    s = slot{hash, prefix, count, static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(length)};
+  [[gnu::noinline]] void insert_at(slot& s, const std::uint8_t* word, std::size_t length, word_key key, std::uint64_t count) {
+    s = slot{key.hash, key.prefix, count, static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(length)};
     arena_.insert(arena_.end(), word, word + length);
     if (++size_ * 2 > slots_.size()) grow();
   }

@@ -21,6 +21,35 @@ block_masks classify_scalar(const std::uint8_t* p) {
   return m;
 }
 
+line_masks lines_scalar(const std::uint8_t* p) {
+  line_masks m{0, 0};
+  for (int i = 0; i < 64; ++i) {
+    m.lf |= std::uint64_t{p[i] == '\n'} << i;
+    m.cr |= std::uint64_t{p[i] == '\r'} << i;
+  }
+  return m;
+}
+
+__attribute__((target("sse2"))) line_masks lines_sse2(const std::uint8_t* p) {
+  line_masks m{0, 0};
+  for (int k = 0; k < 4; ++k) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    m.lf |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('\n'))))) << (16 * k);
+    m.cr |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('\r'))))) << (16 * k);
+  }
+  return m;
+}
+
+__attribute__((target("avx2"))) line_masks lines_avx2(const std::uint8_t* p) {
+  line_masks m{0, 0};
+  for (int k = 0; k < 2; ++k) {
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
+    m.lf |= std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('\n'))))) << (32 * k);
+    m.cr |= std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('\r'))))) << (32 * k);
+  }
+  return m;
+}
+
 // ASCII whitespace is two ranges, 09..0D and 1C..20: (b - lo) <= width as unsigned bytes, tested
 // with min_epu8(x, width) == x because SSE/AVX2 have no unsigned byte compare.
 __attribute__((target("sse2"))) block_masks classify_sse2(const std::uint8_t* p) {
@@ -54,9 +83,9 @@ __attribute__((target("avx2"))) block_masks classify_avx2(const std::uint8_t* p)
 std::vector<implementation> detect() {
   std::vector<implementation> out;
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2")) out.push_back({"avx2", classify_avx2});
-  if (__builtin_cpu_supports("sse2")) out.push_back({"sse2", classify_sse2});
-  out.push_back({"scalar", classify_scalar});
+  if (__builtin_cpu_supports("avx2")) out.push_back({"avx2", classify_avx2, lines_avx2});
+  if (__builtin_cpu_supports("sse2")) out.push_back({"sse2", classify_sse2, lines_sse2});
+  out.push_back({"scalar", classify_scalar, lines_scalar});
   return out;
 }
 

@@ -17,9 +17,18 @@ struct block_masks {
 
 using classify_fn = block_masks (*)(const std::uint8_t* p);
 
+// For 64 bytes at p: bit i of `lf` is set when p[i] == '\n', of `cr` when p[i] == '\r'.
+struct line_masks {
+  std::uint64_t lf;
+  std::uint64_t cr;
+};
+
+using line_fn = line_masks (*)(const std::uint8_t* p);
+
 struct implementation {
   std::string_view name;
   classify_fn classify;
+  line_fn line_ends;
 };
 
 // The implementation in use; chosen once, on first call. Throws std::runtime_error when WCS_SIMD names

@@ -29,24 +29,29 @@ void scan_words(const simd::implementation& impl, const std::uint8_t* p, std::si
       i = cursor.scan(p, n, i, i + (avail < 64 ? avail : 64), fn);
       continue;
     }
-    // A word byte after a space (or after the previous block's space) starts a word; a space after a
-    // word byte ends one. Starts and ends alternate, so walking their union in order toggles state.
+    // Word starts are word bytes after a space, word ends are spaces after a word byte (the byte before
+    // the block counts as a space unless a word is open). Starts and ends alternate, so the k-th start
+    // of the block pairs with the k-th end after an open word's end; padding spaces end a word at n.
     const std::uint64_t space = m.space;
-    const std::uint64_t prev_space = (space << 1) | std::uint64_t{!cursor.in_word};
-    std::uint64_t edges = (~space & prev_space) | (space & ~prev_space);
-    while (edges != 0) {
-      const unsigned bit = static_cast<unsigned>(__builtin_ctzll(edges));
-      edges &= edges - 1;
-      const std::size_t pos = i + bit;
-      if (pos >= n) break;
-      if (!cursor.in_word) {
+    const std::uint64_t before = (space << 1) | std::uint64_t{!cursor.in_word};
+    std::uint64_t starts = ~space & before;
+    std::uint64_t ends = space & ~before;
+    if (cursor.in_word && ends != 0) {
+      fn(p + cursor.start, i + static_cast<std::size_t>(__builtin_ctzll(ends)) - cursor.start, cursor.malformed);
+      ends &= ends - 1;
+      cursor.in_word = false;
+    }
+    while (starts != 0) {
+      const std::size_t s = i + static_cast<std::size_t>(__builtin_ctzll(starts));
+      starts &= starts - 1;
+      if (ends == 0) {
         cursor.in_word = true;
-        cursor.start = pos;
+        cursor.start = s;
         cursor.malformed = false;
-      } else {
-        fn(p + cursor.start, pos - cursor.start, cursor.malformed);
-        cursor.in_word = false;
+        break;
       }
+      fn(p + s, i + static_cast<std::size_t>(__builtin_ctzll(ends)) - s, false);
+      ends &= ends - 1;
     }
     i += 64;
   }

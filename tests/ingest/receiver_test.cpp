@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -150,6 +151,52 @@ TEST(Receiver, FirstBatchAfterStart) {
   EXPECT_EQ(first_batch_after(1000, 1000), 2000);
   EXPECT_EQ(first_batch_after(1999, 1000), 2000);
   EXPECT_EQ(first_batch_after(12345, 500), 12500);
+}
+
+}  // namespace
+}  // namespace wcs
+
+namespace wcs {
+namespace {
+
+// Every SIMD form of the line scanner agrees with a byte-by-byte reading of readLine's rule.
+TEST(LineScanner, RandomInputsMatchByteRule) {
+  std::mt19937_64 rng(11);
+  for (const auto& impl : simd::supported()) {
+    for (int round = 0; round < 2000; ++round) {
+      std::string s(rng() % 200, 'a');
+      for (auto& c : s) c = "ab\r\n"[rng() % 4];
+      const std::uint64_t limit = 1 + rng() % 40;
+      const bool after_cr = rng() % 2;
+      // The rule, one byte at a time.
+      std::uint64_t lines = 0;
+      std::size_t last_end = 0, stopped = s.size();
+      bool cr = after_cr;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        const char b = s[i];
+        if (b != '\n' && b != '\r') {
+          cr = false;
+          continue;
+        }
+        const bool cont = b == '\n' && cr;
+        cr = b == '\r';
+        last_end = i + 1;
+        if (!cont && ++lines == limit) {
+          stopped = i + 1;
+          break;
+        }
+      }
+      line_scanner scanner(impl);
+      if (after_cr) {  // put the scanner in the state of a stream whose last byte was '\r'
+        const std::uint8_t r = '\r';
+        scanner.scan(&r, 1, ~0ull);
+      }
+      const auto got = scanner.scan(reinterpret_cast<const std::uint8_t*>(s.data()), s.size(), limit);
+      ASSERT_EQ(got.lines, lines) << impl.name << " " << ::testing::PrintToString(s) << " limit " << limit;
+      ASSERT_EQ(got.last_end, last_end) << impl.name << " " << ::testing::PrintToString(s);
+      ASSERT_EQ(got.stopped_at, stopped) << impl.name << " " << ::testing::PrintToString(s);
+    }
+  }
 }
 
 }  // namespace
