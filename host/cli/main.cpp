@@ -74,7 +74,7 @@ int run(const wcs::options& o) {
   wcs::engine_config config;
   config.num = o.num;
   config.output_prefix = o.output;
-  wcs::view_setup setup = wcs::make_views(o);
+  wcs::view_setup setup = wcs::make_views(o, *backend);
 
   wcs::batch_policy policy;
   policy.interval_ms = o.batch_ms;
@@ -83,7 +83,7 @@ int run(const wcs::options& o) {
 
   wcs::chunk_ring ring(o.buffers, o.buffer_mb << 20);
   wcs::event_queue events;
-  wcs::engine eng(*backend, std::move(setup.views), config);
+  wcs::engine eng(*backend, std::move(setup), config);
   spdlog::info("backend {}, batch {} ms, modes {}, first batch {}", backend->name(), o.batch_ms, fmt::join(o.modes, ","),
                policy.first_batch_ms);
   wcs::receiver rx(*source, ring, events, policy);

@@ -45,8 +45,15 @@ void validate(options& o, const std::vector<std::string>& mode_list) {
       throw std::invalid_argument(fmt::format("slideDuration ({} ms) must not be longer than windowDuration ({} ms)",
                                               o.slide_ms, o.window_ms));
   }
-  if ((o.has_mode("stateful") || o.has_mode("window")) && o.checkpoint.empty())
-    throw std::invalid_argument("requirement failed: The checkpoint directory has not been set (--checkpoint DIR is required by stateful and window modes)");
+  // Spark needs a checkpoint for updateStateByKey and for a window with an inverse function.
+  if ((o.has_mode("stateful") || (o.has_mode("window") && !o.no_inverse)) && o.checkpoint.empty())
+    throw std::invalid_argument(
+        "requirement failed: The checkpoint directory has not been set (--checkpoint DIR is required by stateful "
+        "mode and by window mode unless --no-inverse)");
+  // Checkpoints are taken after a batch, so their interval is a whole number of batches (as Spark's).
+  if (o.checkpoint_every_ms % o.batch_ms != 0)
+    throw std::invalid_argument(fmt::format("--checkpoint-interval ({} ms) must be a multiple of the batch interval ({} ms)",
+                                            o.checkpoint_every_ms, o.batch_ms));
   if (o.file.empty() && (o.port < 1 || o.port > 65535)) throw std::invalid_argument(fmt::format("--port {} is not a TCP port (1-65535)", o.port));
   if (o.threads < 0) throw std::invalid_argument("--threads must be 0 (every core) or more");
   if (o.buffer_mb < 1 || o.buffer_mb > 4096) throw std::invalid_argument("--buffer-mb must be between 1 and 4096");
@@ -73,7 +80,8 @@ parse_result parse_options(int argc, char** argv) {
   app.add_option("--slide", slide_s, "Window slide in seconds (window mode)")->capture_default_str();
   app.add_option("--checkpoint", o.checkpoint, "Checkpoint directory (required by stateful and window modes)");
   app.add_option("--checkpoint-interval", checkpoint_every_s,
-                 "Seconds between checkpoints (default: every batch, at most every 10 s of batch time as Spark)");
+                 "Seconds of batch time between checkpoints, a multiple of --batch (default as Spark: the smallest "
+                 "multiple of --batch that is >= 10 s, i.e. every batch for batches of 10 s or more)");
   app.add_option("--output", o.output, "Also write each batch as saveAsTextFiles: PREFIX-<ms>[.<mode>]/part-00000");
   app.add_option("--num", o.num, "Records pprint shows per batch")->capture_default_str();
   app.add_flag("--keep-zero", o.keep_zero, "Window mode: keep words whose windowed count fell to 0, as ('w', 0)");

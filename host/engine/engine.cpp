@@ -18,9 +18,12 @@ double ms_since(steady_time t) {
 }  // namespace
 
 engine::engine(backend& backend, std::vector<std::unique_ptr<view>> views, engine_config config)
-    : backend_(backend), config_(std::move(config)) {
-  const bool several = views.size() > 1;
-  for (auto& v : views) {
+    : engine(backend, view_setup{.views = std::move(views)}, std::move(config)) {}
+
+engine::engine(backend& backend, view_setup setup, engine_config config)
+    : backend_(backend), config_(std::move(config)), dict_(std::move(setup.words)), checkpoint_(std::move(setup.checkpoint)) {
+  const bool several = setup.views.size() > 1;
+  for (auto& v : setup.views) {
     view_slot slot{std::move(v), nullptr};
     if (!config_.output_prefix.empty()) {
       slot.files = std::make_unique<text_file_sink>(config_.output_prefix, several ? std::string(slot.v->mode()) : std::string());
@@ -32,7 +35,10 @@ engine::engine(backend& backend, std::vector<std::unique_ptr<view>> views, engin
 void engine::run(event_queue& events, chunk_ring& ring) {
   for (;;) {
     const ingest_event e = events.pop();
-    if (e.what == ingest_event::kind::finished) return;
+    if (e.what == ingest_event::kind::finished) {
+      if (checkpoint_) checkpoint_->stream_done(dict_);
+      return;
+    }
     if (e.what == ingest_event::kind::batch_end) {
       close_batch(e);
       continue;
@@ -60,6 +66,7 @@ void engine::close_batch(const ingest_event& e) {
     if (slot.v->apply(batch_)) emit(slot, e.batch_ms);
   }
   compact_if_needed();
+  if (checkpoint_) checkpoint_->batch_done(e.batch_ms, dict_);
 
   const double processing_ms = batch_busy_ms_ + ms_since(start);
   spdlog::info("batch {} ({}): {} lines, {} words, {} distinct, {:.2f} MB, processing {:.1f} ms, scheduling delay {:.1f} ms",

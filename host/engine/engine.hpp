@@ -1,14 +1,16 @@
 #pragma once
 // The scheduler: consumes the ingest events in order, feeds chunks to the backend as they arrive
 // (so a batch is mostly counted before its boundary), and at each batch end applies the views, writes
-// their outputs and logs the batch statistics.
+// their outputs, then checkpoints (outputs first: see checkpointer) and logs the batch statistics.
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "host/backend/backend.hpp"
+#include "host/engine/checkpoint.hpp"
 #include "host/engine/dictionary.hpp"
+#include "host/engine/make_views.hpp"
 #include "host/engine/view.hpp"
 #include "host/sink/text_file_sink.hpp"
 #include "host/sink/word_count.hpp"
@@ -33,6 +35,8 @@ struct engine_totals {
 
 class engine {
  public:
+  // Starts from make_views' setup: its views, restored dictionary and checkpointer.
+  engine(backend& backend, view_setup setup, engine_config config);
   engine(backend& backend, std::vector<std::unique_ptr<view>> views, engine_config config);
 
   // Runs until the ingest thread reports the end of the stream.
@@ -55,6 +59,7 @@ class engine {
   std::vector<view_slot> views_;
   engine_config config_;
   dictionary dict_;
+  std::unique_ptr<checkpointer> checkpoint_;
   batch_table batch_;
   batch_table records_table_;
   std::vector<word_count> records_;

@@ -1,0 +1,21 @@
+#include "host/engine/state_view.hpp"
+
+#include "host/engine/table_remap.hpp"
+
+namespace wcs {
+
+bool state_view::apply(const batch_table& batch) {
+  totals_->apply(batch, +1);
+  return true;
+}
+
+// A total is never 0 (every key entered with a positive count), so keep_zero changes nothing here.
+void state_view::output(batch_table& out) const { totals_->collect(out, false); }
+
+void state_view::mark_live(std::vector<bool>& live) const { totals_->mark_live(live, false); }
+
+void state_view::remap(std::span<const std::uint32_t> old_to_new) {
+  totals_->remap(old_to_new, remapped_size(old_to_new));
+}
+
+}  // namespace wcs

@@ -1,0 +1,29 @@
+#pragma once
+// updateStateByKey(lambda new, old: sum(new, old or 0)): the running total of every word ever seen.
+// Every batch outputs the whole state; totals only grow, so no key ever leaves it.
+#include <memory>
+
+#include "host/engine/count_table.hpp"
+#include "host/engine/view.hpp"
+
+namespace wcs {
+
+class state_view final : public view {
+ public:
+  explicit state_view(std::unique_ptr<count_table> totals) : totals_(std::move(totals)) {}
+
+  std::string_view mode() const override { return "stateful"; }
+  bool apply(const batch_table& batch) override;
+  void output(batch_table& out) const override;
+  void mark_live(std::vector<bool>& live) const override;
+  void remap(std::span<const std::uint32_t> old_to_new) override;
+
+  // For checkpoints.
+  const count_table& totals() const { return *totals_; }
+  count_table& totals() { return *totals_; }
+
+ private:
+  std::unique_ptr<count_table> totals_;
+};
+
+}  // namespace wcs

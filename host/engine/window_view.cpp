@@ -1,0 +1,60 @@
+#include "host/engine/window_view.hpp"
+
+#include <stdexcept>
+
+#include "host/engine/table_remap.hpp"
+
+namespace wcs {
+
+window_view::window_view(std::unique_ptr<count_table> sums, window_spec spec)
+    : sums_(std::move(sums)), spec_(spec), length_(static_cast<std::size_t>(spec.window_ms / spec.batch_ms)) {}
+
+bool window_view::apply(const batch_table& batch) {
+  batch_table leaving;
+  const bool full = retained_.size() == length_;
+  if (full) {
+    leaving = std::move(retained_.front());
+    retained_.pop_front();
+  }
+  if (spec_.inverse) {
+    sums_->apply(batch, +1);
+    if (full) sums_->apply(leaving, -1);
+  }
+  // The leaving table's buffers hold the entering copy.
+  leaving.batch_ms = batch.batch_ms;
+  leaving.ids.assign(batch.ids.begin(), batch.ids.end());
+  leaving.counts.assign(batch.counts.begin(), batch.counts.end());
+  retained_.push_back(std::move(leaving));
+
+  const bool due = (batch.batch_ms - spec_.zero_ms) % spec_.slide_ms == 0;
+  if (due && !spec_.inverse) recompute();
+  return due;
+}
+
+void window_view::recompute() {
+  sums_->upload({}, {});  // empties the table
+  for (const batch_table& b : retained_) sums_->apply(b, +1);
+}
+
+void window_view::output(batch_table& out) const { sums_->collect(out, spec_.keep_zero); }
+
+void window_view::mark_live(std::vector<bool>& live) const {
+  sums_->mark_live(live, spec_.keep_zero);
+  for (const batch_table& b : retained_) {
+    for (const std::uint32_t id : b.ids) live[id] = true;
+  }
+}
+
+void window_view::remap(std::span<const std::uint32_t> old_to_new) {
+  sums_->remap(old_to_new, remapped_size(old_to_new));
+  for (batch_table& b : retained_) remap_ids(b, old_to_new);
+}
+
+void window_view::restore(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched,
+                          std::vector<batch_table> retained) {
+  if (retained.size() > length_) throw std::invalid_argument("window_view: more retained batches than a window holds");
+  sums_->upload(counts, touched);
+  retained_.assign(std::make_move_iterator(retained.begin()), std::make_move_iterator(retained.end()));
+}
+
+}  // namespace wcs

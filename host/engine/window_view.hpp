@@ -1,0 +1,53 @@
+#pragma once
+// reduceByKeyAndWindow(+, -, window, slide): the counts of the batches in (t - window, t], output at
+// the slide boundaries t ((t - zero_ms) % slide == 0). The view retains the window's batch tables (a
+// ring of window / batch of them) and keeps the window sums in a count_table. With the inverse, each
+// batch adds the entering batch and subtracts the leaving one; without it (invFunc=None), each output
+// recomputes the sums from the retained tables. Both give the same numbers; only the update differs.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "host/engine/count_table.hpp"
+#include "host/engine/view.hpp"
+
+namespace wcs {
+
+struct window_spec {
+  std::int64_t batch_ms = 10000;
+  std::int64_t window_ms = 20000;
+  std::int64_t slide_ms = 10000;
+  std::int64_t zero_ms = 0;  // Spark's zeroTime: the first batch time minus the batch interval
+  bool inverse = true;
+  // Keep words whose windowed count fell to 0, as PySpark's incremental window does (inverse only:
+  // a recomputed window never holds a zero).
+  bool keep_zero = false;
+};
+
+class window_view final : public view {
+ public:
+  window_view(std::unique_ptr<count_table> sums, window_spec spec);
+
+  std::string_view mode() const override { return "window"; }
+  bool apply(const batch_table& batch) override;
+  void output(batch_table& out) const override;
+  void mark_live(std::vector<bool>& live) const override;
+  void remap(std::span<const std::uint32_t> old_to_new) override;
+
+  // For checkpoints: the window sums and the retained batches, oldest first.
+  const count_table& sums() const { return *sums_; }
+  const std::deque<batch_table>& retained() const { return retained_; }
+  void restore(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched,
+               std::vector<batch_table> retained);
+
+ private:
+  void recompute();
+
+  std::unique_ptr<count_table> sums_;
+  window_spec spec_;
+  std::size_t length_;  // batches per window
+  std::deque<batch_table> retained_;
+};
+
+}  // namespace wcs
