@@ -10,6 +10,10 @@
 
 namespace wcs {
 
+// Reads stay small enough to leave what they wrote in cache for the line scan, and short enough not to
+// hold a core the reduce workers need: 8 MiB reads made the whole pipeline 2.6x slower on 2 cores.
+constexpr std::size_t max_read_bytes = 1 << 20;
+
 std::int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -129,7 +133,7 @@ void receiver::run() {
         seal_full_buffer();
         continue;
       }
-      const read_result r = source_.read({buffer_->data() + filled_, ring_.buffer_bytes() - filled_}, deadline);
+      const read_result r = source_.read({buffer_->data() + filled_, std::min(max_read_bytes, ring_.buffer_bytes() - filled_)}, deadline);
       if (r.status == read_status::data) {
         on_data(r.bytes);
       } else if (r.status == read_status::closed) {

@@ -1,0 +1,172 @@
+// Microbenchmarks of the CPU path's pieces on realistic text (see corpus.hpp): tokenizer per SIMD
+// implementation and the scalar reference, local aggregation, the parallel reduce, the merge into the
+// dictionary and the count-table updates. Bytes/s and items/s are per benchmark.
+#include <benchmark/benchmark.h>
+#include <tbb/global_control.h>
+
+#include <unordered_map>
+
+#include "bench/corpus.hpp"
+#include "host/backend/cpu_backend.hpp"
+#include "host/engine/count_table.hpp"
+#include "ingest/core/line_scanner.hpp"
+#include "kernels/cpu/cpu_reduce.hpp"
+#include "kernels/cpu/word_scan.hpp"
+
+namespace wcs::bench {
+namespace {
+
+const std::uint8_t* text() { return reinterpret_cast<const std::uint8_t*>(corpus().data()); }
+
+void set_throughput(benchmark::State& state, std::uint64_t words) {
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * corpus().size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * words));
+}
+
+// Tokenizer alone: words found per second, per SIMD implementation.
+void BM_tokenize(benchmark::State& state, const simd::implementation* impl) {
+  std::uint64_t words = 0;
+  for (auto _ : state) {
+    words = 0;
+    scan_words(*impl, text(), corpus().size(), [&](const std::uint8_t*, std::size_t, bool) { ++words; });
+    benchmark::DoNotOptimize(words);
+  }
+  set_throughput(state, words);
+}
+
+// The sequential reference tokenizer (kernels/tokenize), the exact path for non-ASCII blocks.
+void BM_tokenize_reference(benchmark::State& state) {
+  std::uint64_t words = 0;
+  for (auto _ : state) {
+    words = 0;
+    for_each_word(text(), corpus().size(), [&](const std::uint8_t*, std::size_t, bool) { ++words; });
+    benchmark::DoNotOptimize(words);
+  }
+  set_throughput(state, words);
+}
+BENCHMARK(BM_tokenize_reference)->Unit(benchmark::kMillisecond);
+
+void BM_line_scan(benchmark::State& state) {
+  std::uint64_t lines = 0;
+  for (auto _ : state) {
+    line_scanner scanner;
+    lines = scanner.scan(text(), corpus().size(), ~0ull).lines;
+    benchmark::DoNotOptimize(lines);
+  }
+  set_throughput(state, lines);
+}
+BENCHMARK(BM_line_scan)->Unit(benchmark::kMillisecond);
+
+// Tokenize + hashed local aggregation on one thread (the per-task hot loop).
+void BM_local_aggregate(benchmark::State& state) {
+  std::uint64_t words = 0;
+  for (auto _ : state) {
+    cpu_reducer reducer(simd::active(), corpus().size() + 1);  // one slice: one thread
+    reducer.add({text(), corpus().size()});
+    reducer.drain([](std::string_view, std::uint64_t, std::uint64_t) {});
+    words = reducer.drained_words();
+  }
+  set_throughput(state, words);
+}
+BENCHMARK(BM_local_aggregate)->Unit(benchmark::kMillisecond);
+
+// The whole CPU backend on a batch: parallel reduce over N threads, then the merge into the dictionary.
+void BM_backend_batch(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  cpu_backend backend;
+  dictionary dict;
+  batch_table out;
+  std::uint64_t words = 0;
+  for (auto _ : state) {
+    backend.add_chunk({text(), corpus().size()});
+    words = backend.finish_batch(dict, out);
+  }
+  set_throughput(state, words);
+}
+BENCHMARK(BM_backend_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same, fed in ring-buffer sized chunks (8 MiB, cut at a line end) as the engine does.
+void BM_backend_chunks(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  cpu_backend backend;
+  dictionary dict;
+  batch_table out;
+  std::uint64_t words = 0;
+  const std::string& c = corpus();
+  for (auto _ : state) {
+    for (std::size_t at = 0; at < c.size();) {
+      std::size_t end = std::min(c.size(), at + (8u << 20));
+      while (end < c.size() && c[end - 1] != '\n') --end;
+      backend.add_chunk({text() + at, end - at});
+      at = end;
+    }
+    words = backend.finish_batch(dict, out);
+  }
+  set_throughput(state, words);
+}
+BENCHMARK(BM_backend_chunks)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The merge alone: draining per-worker tables into the dictionary (distinct words per batch).
+void BM_merge(benchmark::State& state) {
+  cpu_backend backend;
+  dictionary dict;
+  batch_table out;
+  for (auto _ : state) {
+    state.PauseTiming();
+    backend.add_chunk({text(), corpus().size()});
+    state.ResumeTiming();
+    backend.finish_batch(dict, out);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * out.size()));
+}
+BENCHMARK(BM_merge)->Unit(benchmark::kMicrosecond);
+
+// updateStateByKey / window step: count_table += batch, -= batch (keys/s).
+void BM_table_update(benchmark::State& state) {
+  batch_table batch;
+  const auto keys = static_cast<std::uint32_t>(state.range(0));
+  std::mt19937 rng(3);
+  for (std::uint32_t i = 0; i < keys; ++i) {
+    batch.ids.push_back(rng() % (keys * 4));
+    batch.counts.push_back(1 + rng() % 100);
+  }
+  std::sort(batch.ids.begin(), batch.ids.end());
+  batch.ids.erase(std::unique(batch.ids.begin(), batch.ids.end()), batch.ids.end());
+  batch.counts.resize(batch.ids.size());
+  auto table = make_host_count_table();
+  for (auto _ : state) {
+    table->apply(batch, +1);
+    table->apply(batch, -1);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch.size() * 2));
+}
+BENCHMARK(BM_table_update)->Arg(30000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
+
+// Baseline in the same run: the textbook implementation (std::unordered_map<std::string, count>).
+void BM_baseline_unordered_map(benchmark::State& state) {
+  std::uint64_t words = 0;
+  for (auto _ : state) {
+    std::unordered_map<std::string, std::uint64_t> counts;
+    words = 0;
+    for_each_word(text(), corpus().size(), [&](const std::uint8_t* w, std::size_t n, bool) {
+      ++counts[std::string(reinterpret_cast<const char*>(w), n)];
+      ++words;
+    });
+    benchmark::DoNotOptimize(counts);
+  }
+  set_throughput(state, words);
+}
+BENCHMARK(BM_baseline_unordered_map)->Unit(benchmark::kMillisecond);
+
+const bool registered = [] {
+  for (const auto& impl : simd::supported()) {
+    benchmark::RegisterBenchmark(("BM_tokenize/" + std::string(impl.name)).c_str(), BM_tokenize, &impl)
+        ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace wcs::bench
+
+BENCHMARK_MAIN();

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""End-to-end throughput of wcstream, with its baselines measured in the same run.
+
+File mode:   wcstream --file CORPUS --batch-lines N --threads T
+Socket mode: wcs-replay --plain --delay 0 --repeat R  ->  wcstream --port P --batch-lines N --threads T (loopback)
+Baselines:   `wc -w CORPUS` and wcs-reference-count (one thread, std::unordered_map).
+
+Runs are interleaved (baseline, engine, baseline, ...) so machine noise hits all of them alike; the
+table reports medians, lines/s, MB/s, words/s, peak RSS, and ratios against the baselines.
+Example: python3 bench/throughput.py --build build --corpus corpus/kjv.txt --runs 5
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_measured(cmd, stdout=subprocess.DEVNULL):
+    """Runs cmd; returns (wall seconds, peak RSS MB, stderr text, stdout bytes or None)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    out = proc.stdout.read() if stdout == subprocess.PIPE else None
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit("failed (%d): %s\n%s" % (status, " ".join(cmd), err.decode(errors="replace")))
+    return wall, usage.ru_maxrss / 1024, err.decode(errors="replace"), out
+
+
+DONE = re.compile(r"done: (\d+) batches, (\d+) lines, (\d+) words")
+
+
+def engine_counts(stderr):
+    m = DONE.search(stderr)
+    if not m:
+        raise SystemExit("wcstream printed no summary:\n" + stderr)
+    return int(m.group(2)), int(m.group(3))
+
+
+def start_replay(replay, corpus, repeat, plain):
+    cmd = [replay, "--file", corpus, "--host", "127.0.0.1", "--port", "0", "--delay", "0", "--repeat", str(repeat),
+           "--clients", "1", "--wait", "60"] + (["--plain"] if plain else [])
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:
+        m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+        if m:
+            return proc, int(m.group(1))
+    raise SystemExit("wcs-replay did not start")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--corpus", default="corpus/kjv.txt")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--batch-lines", type=int, default=100000)
+    ap.add_argument("--repeat", type=int, default=3, help="socket mode: times the replay server sends the corpus")
+    ap.add_argument("--modes", default="file,socket")
+    ap.add_argument("--field", default="reviewText", help="JSON corpora: the field holding the text")
+    args = ap.parse_args()
+
+    wcstream = os.path.join(args.build, "host/cli/wcstream")
+    replay = os.path.join(args.build, "ingest/replay/wcs-replay")
+    reference = os.path.join(args.build, "bench/wcs-reference-count")
+    corpus = args.corpus
+    plain = not corpus.endswith(".json")
+    size = os.path.getsize(corpus)
+    threads = [int(t) for t in args.threads.split(",")]
+    modes = args.modes.split(",")
+
+    # The text the engine sees: the corpus itself, or the review texts the replay server sends
+    # ("{}\n".format(review), as tcp_server.py) extracted once next to a JSON corpus.
+    text = corpus
+    if not plain:
+        text = corpus + ".txt"
+        if not os.path.exists(text):
+            import json
+            with open(corpus, encoding="utf-8") as src, open(text, "w", encoding="utf-8", newline="") as dst:
+                for line in src:
+                    try:
+                        dst.write("{}\n".format(json.loads(line)[args.field]))
+                    except (ValueError, KeyError):
+                        pass
+    _, _, _, out = run_measured([reference, text], stdout=subprocess.PIPE)
+    lines, words, distinct = (int(x) for x in out.split())
+    text_bytes = os.path.getsize(text)
+
+    samples = {}
+    def add(key, wall, rss):
+        samples.setdefault(key, []).append((wall, rss))
+
+    for _ in range(args.runs):
+        wall, rss, _, _ = run_measured(["wc", "-w", text])
+        add(("wc -w", "-"), wall, rss)
+        wall, rss, _, _ = run_measured([reference, text])
+        add(("reference (unordered_map)", "1"), wall, rss)
+        for t in threads:
+            if "file" in modes:
+                wall, rss, err, _ = run_measured([wcstream, "--file", text, "--batch-lines", str(args.batch_lines),
+                                               "--threads", str(t), "--log-level", "info"])
+                got = engine_counts(err)
+                if got != (lines, words):
+                    raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
+                add(("wcstream file", str(t)), wall, rss)
+            if "socket" in modes:
+                server, port = start_replay(replay, corpus, args.repeat, plain)
+                wall, rss, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
+                                               "--batch-lines", str(args.batch_lines), "--threads", str(t),
+                                               "--log-level", "info"])
+                server.wait()
+                got = engine_counts(err)
+                if got != (lines * args.repeat, words * args.repeat):
+                    raise SystemExit("socket mode lost data: counted %s, expected %s" % (got, (lines * args.repeat, words * args.repeat)))
+                add(("wcstream socket", str(t)), wall, rss)
+
+    print("corpus %s: %.1f MB, %d lines, %d words, %d distinct; %d runs, medians; machine: %d cores, %s" % (
+        corpus, text_bytes / 1e6, lines, words, distinct, args.runs, os.cpu_count(), cpu_model()))
+    base = {k[0]: statistics.median(w for w, _ in v) for k, v in samples.items() if k[1] in ("-", "1") and not k[0].startswith("wcstream")}
+    print("%-28s %7s %9s %12s %9s %12s %8s %8s %8s" % ("what", "threads", "median s", "lines/s", "MB/s", "words/s",
+                                                        "peak MB", "x wc -w", "x ref"))
+    for (what, t), v in samples.items():
+        wall = statistics.median(w for w, _ in v)
+        rss = max(r for _, r in v)
+        scale = args.repeat if what == "wcstream socket" else 1
+        per_s = lambda x: x * scale / wall
+        print("%-28s %7s %9.3f %12.0f %9.1f %12.0f %8.0f %8.2f %8.2f" % (
+            what, t, wall, per_s(lines), per_s(text_bytes) / 1e6, per_s(words), rss,
+            base["wc -w"] / wall * scale, base["reference (unordered_map)"] / wall * scale))
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()
