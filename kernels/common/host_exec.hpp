@@ -1,0 +1,108 @@
+#pragma once
+// The host launcher of the GPU path: the executor interface of kernels/cuda/cuda_exec.cuh implemented
+// with host memory and oneTBB, so word_counter<host_exec> and dense_counts<host_exec> run the very
+// per-thread bodies and the same stage sequence as the CUDA backend, concurrently, without a GPU.
+//
+// Executor interface (what kernels/cuda/word_counter.hpp and dense_counts.hpp use):
+//   buffer<T>                          owning array in the executor's memory (data(), size())
+//   for_each(n, body)                  body(i) for i in [0, n): one GPU thread per index
+//   inclusive_sum(n, in, out)          out[i] = in(0) + ... + in(i), in(i) -> uint32
+//   exclusive_sum(n, in, out)          out[i] = in[0] + ... + in[i-1] over uint64
+//   zero/copy/upload/download/read     memory operations; upload/download/read wait for completion
+//   upload_input / consume_input / release_input / wait_input
+//                                      the double-buffered input copy (no-ops here but the memcpy)
+// Every operation is ordered after the previous ones (one stream); here they are simply synchronous.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <vector>
+
+namespace wcs {
+
+class host_exec {
+ public:
+  template <class T>
+  class buffer {
+   public:
+    buffer() = default;
+    explicit buffer(std::size_t n) : v_(n) {}
+    T* data() { return v_.data(); }
+    const T* data() const { return v_.data(); }
+    std::size_t size() const { return v_.size(); }
+
+   private:
+    std::vector<T> v_;
+  };
+
+  // parallel: run bodies on oneTBB worker threads (exercises the atomics); else one thread, in order.
+  explicit host_exec(bool parallel = true) : parallel_(parallel) {}
+
+  template <class T>
+  buffer<T> allocate(std::size_t n) const {
+    return buffer<T>(n);
+  }
+
+  template <class Body>
+  void for_each(std::size_t n, const Body& body) const {
+    if (!parallel_ || n < 2 * grain) {
+      for (std::size_t i = 0; i < n; ++i) body(i);
+      return;
+    }
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, grain), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t i = r.begin(); i < r.end(); ++i) body(i);
+    });
+  }
+
+  template <class In>
+  void inclusive_sum(std::size_t n, const In& in, std::uint32_t* out) const {
+    std::uint32_t sum = 0;
+    for (std::size_t i = 0; i < n; ++i) out[i] = sum += in(i);
+  }
+
+  void exclusive_sum(std::size_t n, const std::uint64_t* in, std::uint64_t* out) const {
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t v = in[i];
+      out[i] = sum;
+      sum += v;
+    }
+  }
+
+  template <class T>
+  void zero(T* p, std::size_t n) const {
+    std::fill(p, p + n, T{});
+  }
+  template <class T>
+  void copy(T* dst, const T* src, std::size_t n) const {
+    if (n != 0) std::memcpy(dst, src, n * sizeof(T));
+  }
+  template <class T>
+  void upload(T* dst, const T* host_src, std::size_t n) const {
+    copy(dst, host_src, n);
+  }
+  template <class T>
+  void download(T* host_dst, const T* src, std::size_t n) const {
+    copy(host_dst, src, n);
+  }
+  template <class T>
+  T read(const T* src) const {
+    return *src;
+  }
+
+  void upload_input(int /*slot*/, std::uint8_t* dst, std::span<const std::uint8_t> text) const {
+    copy(dst, text.data(), text.size());
+  }
+  void consume_input(int /*slot*/) const {}
+  void release_input(int /*slot*/) const {}
+  void wait_input(int /*slot*/) const {}
+
+ private:
+  static constexpr std::size_t grain = 4096;
+  bool parallel_;
+};
+
+}  // namespace wcs
