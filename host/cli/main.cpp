@@ -88,7 +88,13 @@ int run(const wcs::options& o) {
   wcs::receiver rx(*source, ring, events, policy);
   signal_watch signals(rx);
   rx.start();
-  eng.run(events, ring);
+  try {
+    eng.run(events, ring);
+  } catch (...) {
+    rx.stop();
+    eng.drain(events, ring);
+    throw;
+  }
   rx.join();
   const auto& t = eng.totals();
   spdlog::info("done: {} batches, {} lines, {} words, {:.2f} MB", t.batches, t.lines, t.words, t.bytes / 1e6);

@@ -36,6 +36,7 @@ void engine::run(event_queue& events, chunk_ring& ring) {
   for (;;) {
     const ingest_event e = events.pop();
     if (e.what == ingest_event::kind::finished) {
+      finished_ = true;
       if (checkpoint_) checkpoint_->stream_done(dict_);
       return;
     }
@@ -54,6 +55,14 @@ void engine::run(event_queue& events, chunk_ring& ring) {
     batch_lines_ += e.lines;
     batch_bytes_ += e.bytes;
     batch_busy_ms_ += ms_since(start);
+  }
+}
+
+void engine::drain(event_queue& events, chunk_ring& ring) {
+  while (!finished_) {
+    const ingest_event e = events.pop();
+    if (e.what == ingest_event::kind::chunk) ring.release(e.buffer);
+    finished_ = e.what == ingest_event::kind::finished;
   }
 }
 

@@ -41,6 +41,9 @@ class engine {
 
   // Runs until the ingest thread reports the end of the stream.
   void run(event_queue& events, chunk_ring& ring);
+  // After run() threw (e.g. a checkpoint write failed) and the receiver was asked to stop: gives the
+  // queued buffers back until the ingest thread finishes, so it is never left waiting for one.
+  void drain(event_queue& events, chunk_ring& ring);
 
   const engine_totals& totals() const { return totals_; }
   dictionary& words() { return dict_; }
@@ -60,6 +63,7 @@ class engine {
   engine_config config_;
   dictionary dict_;
   std::unique_ptr<checkpointer> checkpoint_;
+  bool finished_ = false;  // the ingest thread's last event was taken
   batch_table batch_;
   batch_table records_table_;
   std::vector<word_count> records_;
