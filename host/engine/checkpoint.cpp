@@ -44,7 +44,7 @@ class writer {
   }
   template <class T>
   void put_array(const T* data, std::size_t n) {
-    out_.append(reinterpret_cast<const char*>(data), n * sizeof(T));
+    if (n != 0) out_.append(reinterpret_cast<const char*>(data), n * sizeof(T));
   }
 
  private:
@@ -65,7 +65,7 @@ class reader {
   void get_array(std::vector<T>& out, std::uint64_t n) {
     const char* p = take(n, sizeof(T));
     out.resize(n);
-    std::memcpy(out.data(), p, n * sizeof(T));
+    if (n != 0) std::memcpy(out.data(), p, n * sizeof(T));
   }
   std::string_view bytes(std::uint64_t n) { return {take(n, 1), n}; }
   bool at_end() const { return pos_ == data_.size(); }

@@ -13,7 +13,6 @@
 // Written to a hidden temporary file, fsynced, renamed into place and the directory fsynced; the two
 // newest checkpoints are kept, so a crash during a write always leaves a good one.
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
