@@ -50,13 +50,13 @@ class word_counter {
   Exec& exec() { return exec_; }
   std::size_t capacity() const { return capacity_; }
 
-  // Counts the words of `text` into the open batch. Returns when `text` may be reused; the chunk's
-  // insert kernels run on until the next call.
+  // Counts the words of `text` into the open batch. Returns when `text` may be reused, with the
+  // chunk's tokenize kernels queued; its insert runs in the next call, overlapping that chunk's copy.
   void add_chunk(std::span<const std::uint8_t> text) {
     if (text.empty()) return;
     if (text.size() > max_chunk_bytes) {
-      throw std::runtime_error("cuda backend: a chunk of " + std::to_string(text.size()) + " bytes (at most " +
-                               std::to_string(max_chunk_bytes) + ")");
+      throw std::runtime_error("cuda backend: a chunk of " + std::to_string(text.size()) + " bytes, at most " +
+                               std::to_string(max_chunk_bytes) + " fit (use --buffer-mb 1023 or less)");
     }
     const int slot = next_slot_;
     next_slot_ ^= 1;
