@@ -53,7 +53,7 @@ void cut(corpus& c, std::size_t chunk_bytes) {
 corpus load_file(const std::string& path, std::size_t chunk_bytes) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw std::runtime_error("cannot read " + path);
-  corpus c{path, wcs::host_buffer(static_cast<std::size_t>(in.tellg()) + 1)};
+  corpus c{path, wcs::host_buffer(static_cast<std::size_t>(in.tellg()) + 1), 0, 0, {}};
   c.bytes = static_cast<std::size_t>(in.tellg());
   in.seekg(0);
   in.read(reinterpret_cast<char*>(c.text.data()), static_cast<std::streamsize>(c.bytes));
@@ -64,7 +64,7 @@ corpus load_file(const std::string& path, std::size_t chunk_bytes) {
 // Lines of 1..16 words drawn from a 100k-word vocabulary with a Zipf-like skew (text-like counts).
 corpus synthetic(std::size_t megabytes, std::size_t chunk_bytes) {
   const std::size_t bytes = megabytes << 20;
-  corpus c{"synthetic " + std::to_string(megabytes) + " MB", wcs::host_buffer(bytes + 64)};
+  corpus c{"synthetic " + std::to_string(megabytes) + " MB", wcs::host_buffer(bytes + 64), 0, 0, {}};
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<int> words_per_line(1, 16);
   std::uniform_real_distribution<double> u(0, 1);

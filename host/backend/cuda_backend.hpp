@@ -58,8 +58,7 @@ class dense_count_table final : public count_table {
 
 // A backend over Counter (the word_counter interface): words the device table has no id for travel to
 // the host once, are interned in the dictionary, and their ids go back to the device. The cached ids
-// are dropped when the dictionary was renumbered between batches (dictionary::compact), recognised by
-// its size or its last word having changed since the last batch.
+// are dropped when the dictionary was renumbered between batches (its generation changed).
 template <class Counter, class Counts>
 class counter_backend final : public backend {
  public:
@@ -81,8 +80,7 @@ class counter_backend final : public backend {
       }
     }
     counter_.settle_batch(result_.ids, dict.size());
-    dictionary_size_ = dict.size();
-    last_word_ = dictionary_size_ == 0 ? std::string() : std::string(dict.word(static_cast<std::uint32_t>(dictionary_size_ - 1)));
+    generation_ = dict.generation();
     out.ids.assign(result_.ids.begin(), result_.ids.end());
     out.counts.assign(result_.counts.begin(), result_.counts.end());
     return result_.words;
@@ -93,16 +91,12 @@ class counter_backend final : public backend {
   Counter& counter() { return counter_; }
 
  private:
-  bool renumbered(const dictionary& dict) const {
-    if (dict.size() != dictionary_size_) return true;
-    return dictionary_size_ != 0 && dict.word(static_cast<std::uint32_t>(dictionary_size_ - 1)) != last_word_;
-  }
+  bool renumbered(const dictionary& dict) const { return dict.generation() != generation_; }
 
   std::string name_;
   Counter counter_;
   cuda::batch_result result_;
-  std::size_t dictionary_size_ = 0;  // after the last batch
-  std::string last_word_;            // the dictionary's last word then
+  std::uint64_t generation_ = 0;  // the dictionary's generation after the last batch
 };
 
 

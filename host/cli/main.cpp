@@ -61,15 +61,16 @@ int run(const wcs::options& o) {
   std::unique_ptr<tbb::global_control> threads;
   if (o.threads > 0) threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, o.threads);
 
-  auto backend = wcs::make_backend(o.backend == "cpu" ? wcs::backend_kind::cpu
-                                   : o.backend == "cuda" ? wcs::backend_kind::cuda
-                                                         : wcs::backend_kind::automatic);
+  // The input first: an unreadable file is reported before anything else is set up or logged.
   std::unique_ptr<wcs::byte_source> source;
   if (!o.file.empty()) {
     source = std::make_unique<wcs::file_source>(o.file);
   } else {
     source = std::make_unique<wcs::socket_source>(o.host, o.port, o.exit_on_eof);
   }
+  auto backend = wcs::make_backend(o.backend == "cpu" ? wcs::backend_kind::cpu
+                                   : o.backend == "cuda" ? wcs::backend_kind::cuda
+                                                         : wcs::backend_kind::automatic);
   wcs::engine_config config;
   config.num = o.num;
   config.output_prefix = o.output;

@@ -57,6 +57,7 @@ std::vector<dictionary::id_type> dictionary::compact(const std::vector<bool>& ke
   std::size_t capacity = 1 << 12;
   while (capacity < size() * 2) capacity *= 2;
   rehash(capacity);
+  ++generation_;
   return remap;
 }
 
@@ -66,6 +67,7 @@ void dictionary::clear() {
   hashes_.clear();
   index_.clear();
   mask_ = 0;
+  ++generation_;
 }
 
 }  // namespace wcs

@@ -30,6 +30,9 @@ class dictionary {
 
   void clear();
 
+  // Changes whenever ids are renumbered (compact, clear): caches of word -> id compare it.
+  std::uint64_t generation() const { return generation_; }
+
  private:
   void rehash(std::size_t capacity);
 
@@ -38,6 +41,7 @@ class dictionary {
   std::vector<std::uint64_t> hashes_;
   std::vector<id_type> index_;  // open addressing over ids, no_id = empty
   std::size_t mask_ = 0;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace wcs

@@ -26,8 +26,10 @@ inline T load(const std::uint8_t* p) {
   return v;
 }
 
+__extension__ typedef unsigned __int128 uint128;  // GCC/Clang builtin; __extension__ keeps -Wpedantic quiet
+
 inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
-  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  const uint128 r = static_cast<uint128>(a) * b;
   return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
 }
 
