@@ -18,6 +18,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include "host/common/durable_file.hpp"
 #include "host/engine/state_view.hpp"
 #include "host/engine/window_view.hpp"
 
@@ -143,33 +144,6 @@ checkpoint_params get_params(reader& r) {
 }
 
 // ---- files ----
-
-[[noreturn]] void fail(std::string_view what, std::string_view op, const std::string& path, int err) {
-  throw std::runtime_error(fmt::format("{}: {} {}: {}", what, op, path, std::strerror(err)));
-}
-
-class unique_fd {
- public:
-  explicit unique_fd(int fd) : fd_(fd) {}
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-  ~unique_fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  // Closes now, so that a late write-back error is reported.
-  int close() { return ::close(std::exchange(fd_, -1)); }
-
- private:
-  int fd_;
-};
-
-void sync_dir(std::string_view what, const std::string& dir) {
-  unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) fail(what, "open", dir, errno);
-  if (::fsync(fd.get()) != 0) fail(what, "fsync", dir, errno);
-}
 
 std::string file_name(std::int64_t batch_ms) { return fmt::format("checkpoint-{}.wcs", batch_ms); }
 
@@ -328,11 +302,10 @@ checkpoint_store::checkpoint_store(std::string dir) : dir_(std::move(dir)) {
   fs::create_directories(dir_, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", what, ec.message()));
   const std::string lock = dir_ + "/.lock";
-  unique_fd fd(::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (fd.get() < 0) fail(what, "open", lock, errno);
+  unique_fd fd = open_or_fail(what, lock, O_RDWR | O_CREAT, 0644);
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) throw std::runtime_error(fmt::format("{} is in use by another wcstream", what));
-    fail(what, "lock", lock, errno);
+    throw_io_error(what, "lock", lock, errno);
   }
   lock_fd_ = fd.release();
   // Only a write interrupted by a crash leaves a temporary file; we hold the lock, so none is in use.
@@ -354,18 +327,11 @@ void checkpoint_store::write(std::int64_t last_batch_ms, std::string_view bytes)
   const std::string tmp = dir_ + "/." + file_name(last_batch_ms) + ".tmp";
   const std::string what = fmt::format("cannot write checkpoint {}", path);
   {
-    unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (fd.get() < 0) fail(what, "open", tmp, errno);
+    unique_fd fd = open_or_fail(what, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     try {
-      for (std::string_view rest = bytes; !rest.empty();) {
-        const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail(what, "write", tmp, errno);
-        rest.remove_prefix(static_cast<std::size_t>(n));
-      }
-      if (::fsync(fd.get()) != 0) fail(what, "fsync", tmp, errno);
-      if (fd.close() != 0) fail(what, "close", tmp, errno);
-      if (::rename(tmp.c_str(), path.c_str()) != 0) fail(what, "rename", tmp, errno);
+      write_all(what, fd.get(), bytes, tmp);
+      sync_and_close(what, fd, tmp);
+      if (::rename(tmp.c_str(), path.c_str()) != 0) throw_io_error(what, "rename", tmp, errno);
     } catch (...) {
       ::unlink(tmp.c_str());
       throw;
@@ -390,7 +356,7 @@ std::optional<checkpoint_state> checkpoint_store::load() {
         spdlog::warn("checkpoint {} is invalid ({}): moved to {}.corrupt; resuming from the previous one, {}", bad, reason,
                      bad, path);
         if (::rename(bad.c_str(), (bad + ".corrupt").c_str()) != 0)
-          fail(fmt::format("cannot move invalid checkpoint {} aside", bad), "rename", bad, errno);
+          throw_io_error(fmt::format("cannot move invalid checkpoint {} aside", bad), "rename", bad, errno);
       }
       return s;
     } catch (const checkpoint_error& e) {

@@ -6,15 +6,14 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <stdexcept>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "host/common/durable_file.hpp"
 #include "host/sink/py_repr.hpp"
 
 namespace wcs {
@@ -25,82 +24,13 @@ namespace fs = std::filesystem;
 // Records are formatted into a buffer flushed in large writes: a few syscalls per batch, bounded memory.
 constexpr std::size_t flush_bytes = std::size_t{1} << 20;
 
-// Every error names the batch directory, the operation and the path it failed on, in one line.
-class batch_error_context {
- public:
-  explicit batch_error_context(const std::string& target) : target_(target) {}
-
-  [[noreturn]] void fail(std::string_view op, const std::string& path, int err) const {
-    throw std::runtime_error(
-        fmt::format("cannot write {}: {} {}: {}", target_, op, path, std::strerror(err)));
-  }
-
- private:
-  const std::string& target_;
-};
-
-class unique_fd {
- public:
-  explicit unique_fd(int fd) : fd_(fd) {}
-  unique_fd(unique_fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-  ~unique_fd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  int get() const { return fd_; }
-  // Closes now so that a close error (possible on NFS after delayed write-back) is reported.
-  int close() { return ::close(std::exchange(fd_, -1)); }
-
- private:
-  int fd_;
-};
-
-unique_fd open_or_fail(const batch_error_context& ctx, const std::string& path, int flags) {
-  unique_fd fd(::open(path.c_str(), flags | O_CLOEXEC, 0666));
-  if (fd.get() < 0) {
-    ctx.fail("open", path, errno);
-  }
-  return fd;
-}
-
-void write_all(const batch_error_context& ctx, int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      ctx.fail("write", path, errno);
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-void sync_and_close(const batch_error_context& ctx, unique_fd& fd, const std::string& path) {
-  if (::fsync(fd.get()) != 0) {
-    ctx.fail("fsync", path, errno);
-  }
-  if (fd.close() != 0) {
-    ctx.fail("close", path, errno);
-  }
-}
-
-// Makes a directory's entries (new files, renames) durable.
-void sync_dir(const batch_error_context& ctx, const std::string& dir) {
-  unique_fd fd = open_or_fail(ctx, dir, O_RDONLY | O_DIRECTORY);
-  sync_and_close(ctx, fd, dir);
-}
-
 // mkdir -p. An existing file in the way is reported by the mkdir below it (ENOTDIR) with that path.
-void make_dirs(const batch_error_context& ctx, const fs::path& dir) {
+void make_dirs(std::string_view what, const fs::path& dir) {
   fs::path partial;
   for (const fs::path& part : dir) {
     partial /= part;
     if (::mkdir(partial.c_str(), 0777) != 0 && errno != EEXIST) {
-      ctx.fail("mkdir", partial.string(), errno);
+      throw_io_error(what, "mkdir", partial.string(), errno);
     }
   }
 }
@@ -130,30 +60,29 @@ class temp_dir_guard {
 
 // Creates the hidden temporary directory, and the output's parent directories on first use. A
 // directory of the same name can only be left by a crashed run (pids repeat in containers): replace it.
-void make_temp_dir(const batch_error_context& ctx, const fs::path& parent, const std::string& tmp) {
+void make_temp_dir(std::string_view what, const fs::path& parent, const std::string& tmp) {
   if (::mkdir(tmp.c_str(), 0777) == 0) {
     return;
   }
   if (errno == ENOENT) {
-    make_dirs(ctx, parent);
+    make_dirs(what, parent);
   } else if (errno == EEXIST) {
     remove_tree(tmp);
   } else {
-    ctx.fail("mkdir", tmp, errno);
+    throw_io_error(what, "mkdir", tmp, errno);
   }
   if (::mkdir(tmp.c_str(), 0777) != 0) {
-    ctx.fail("mkdir", tmp, errno);
+    throw_io_error(what, "mkdir", tmp, errno);
   }
 }
 
 // Puts the finished `tmp` at `target`, replacing an existing batch directory of that name.
-void install(const batch_error_context& ctx, const std::string& tmp, const std::string& target,
-             const std::string& aside) {
+void install(std::string_view what, const std::string& tmp, const std::string& target, const std::string& aside) {
   if (::rename(tmp.c_str(), target.c_str()) == 0) {
     return;
   }
   if (errno != EEXIST && errno != ENOTEMPTY) {
-    ctx.fail("rename to", target, errno);
+    throw_io_error(what, "rename to", target, errno);
   }
   // A swap keeps a complete directory at `target` at every instant; the old one ends up at `tmp`.
   if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
@@ -161,17 +90,17 @@ void install(const batch_error_context& ctx, const std::string& tmp, const std::
     return;
   }
   if (errno != EINVAL && errno != ENOSYS) {
-    ctx.fail("rename to", target, errno);
+    throw_io_error(what, "rename to", target, errno);
   }
   // The file system cannot swap: move the old directory aside, for the shortest possible gap.
   remove_tree(aside);
   if (::rename(target.c_str(), aside.c_str()) != 0) {
-    ctx.fail("rename to", aside, errno);
+    throw_io_error(what, "rename to", aside, errno);
   }
   if (::rename(tmp.c_str(), target.c_str()) != 0) {
     const int err = errno;
     ::rename(aside.c_str(), target.c_str());  // put the old batch back rather than leave nothing
-    ctx.fail("rename to", target, err);
+    throw_io_error(what, "rename to", target, err);
   }
   remove_tree(aside);
 }
@@ -190,7 +119,8 @@ std::string text_file_sink::batch_dir(std::int64_t batch_ms) const {
 
 void text_file_sink::write_batch(std::int64_t batch_ms, std::span<const word_count> records) {
   const std::string target = batch_dir(batch_ms);
-  const batch_error_context ctx(target);
+  // Every error names the batch directory, then the operation and the path it failed on.
+  const std::string what = fmt::format("cannot write {}", target);
   const fs::path target_path(target);
   fs::path parent = target_path.parent_path();
   if (parent.empty()) {
@@ -201,31 +131,31 @@ void text_file_sink::write_batch(std::int64_t batch_ms, std::span<const word_cou
   const std::string tmp = fmt::format("{}.tmp-{}", hidden, ::getpid());
   const std::string aside = fmt::format("{}.old-{}", hidden, ::getpid());
 
-  make_temp_dir(ctx, parent, tmp);
+  make_temp_dir(what, parent, tmp);
   temp_dir_guard guard(tmp);
 
   const std::string part = tmp + "/part-00000";
-  unique_fd part_fd = open_or_fail(ctx, part, O_WRONLY | O_CREAT | O_EXCL);
+  unique_fd part_fd = open_or_fail(what, part, O_WRONLY | O_CREAT | O_EXCL);
   std::string buffer;
   for (const word_count& r : records) {
     append_py_tuple(buffer, r);
     buffer += '\n';
     if (buffer.size() >= flush_bytes) {
-      write_all(ctx, part_fd.get(), buffer, part);
+      write_all(what, part_fd.get(), buffer, part);
       buffer.clear();
     }
   }
-  write_all(ctx, part_fd.get(), buffer, part);
-  sync_and_close(ctx, part_fd, part);
+  write_all(what, part_fd.get(), buffer, part);
+  sync_and_close(what, part_fd, part);
 
   const std::string success = tmp + "/_SUCCESS";
-  unique_fd success_fd = open_or_fail(ctx, success, O_WRONLY | O_CREAT | O_EXCL);
-  sync_and_close(ctx, success_fd, success);
-  sync_dir(ctx, tmp);
+  unique_fd success_fd = open_or_fail(what, success, O_WRONLY | O_CREAT | O_EXCL);
+  sync_and_close(what, success_fd, success);
+  sync_dir(what, tmp);
 
-  install(ctx, tmp, target, aside);
+  install(what, tmp, target, aside);
   guard.commit();
-  sync_dir(ctx, parent.string());
+  sync_dir(what, parent.string());
 }
 
 }  // namespace wcs
