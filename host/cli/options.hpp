@@ -26,7 +26,7 @@ struct options {
   std::string file;  // empty: socket
   std::uint64_t batch_lines = 0;
   std::int64_t start_ms = -1;  // first batch time for --batch-lines; -1: from the clock
-  std::size_t buffer_mb = 8;
+  std::size_t buffer_mb = 2;
   std::size_t buffers = 8;
   std::string log_level = "info";
 

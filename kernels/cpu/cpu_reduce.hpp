@@ -15,7 +15,7 @@ namespace wcs {
 
 class cpu_reducer {
  public:
-  explicit cpu_reducer(const simd::implementation& simd = simd::active(), std::size_t slice_bytes = 256 * 1024);
+  explicit cpu_reducer(const simd::implementation& simd = simd::active(), std::size_t slice_bytes = 64 * 1024);
 
   // Tokenizes and counts p[0, n) into the open batch; parallel, returns when done.
   void add(std::span<const std::uint8_t> text);
