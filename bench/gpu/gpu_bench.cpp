@@ -72,7 +72,8 @@ corpus synthetic(std::size_t megabytes, std::size_t chunk_bytes) {
   while (c.bytes < bytes) {
     line.clear();
     for (int w = words_per_line(rng); w > 0; --w) {
-      line += "w" + std::to_string(static_cast<std::uint64_t>(std::pow(100000.0, u(rng))));
+      line += 'w';
+      line += std::to_string(static_cast<std::uint64_t>(std::pow(100000.0, u(rng))));
       line += w == 1 ? '\n' : ' ';
     }
     if (c.bytes + line.size() > bytes) break;

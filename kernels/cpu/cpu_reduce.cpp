@@ -16,10 +16,11 @@ cpu_reducer::cpu_reducer(const simd::implementation& simd, std::size_t slice_byt
 // flatten: the tokenizer loop, hashing and the table hit path compile into one loop.
 [[gnu::flatten]] void cpu_reducer::reduce_slice(worker_state& local, const std::uint8_t* p, std::size_t n) const {
   std::uint64_t words = 0;
+  const std::uint8_t* const end = p + n;
   scan_words(simd_, p, n, [&](const std::uint8_t* w, std::size_t len, bool malformed) {
     ++words;
     if (!malformed) {
-      local.table.add(w, len, key_word(w, len));
+      local.table.add(w, len, key_word(w, len, end));
       return;
     }
     local.repaired.resize(repaired_length(w, len));

@@ -93,7 +93,8 @@ inline std::string random_lines(std::mt19937_64& rng, std::size_t lines, std::si
       if (rng() % 8 == 0) {
         out += special[pick_special(rng)];
       } else {
-        out += "w" + std::to_string(zipfish(rng) % vocabulary);
+        out += 'w';
+        out += std::to_string(zipfish(rng) % vocabulary);
       }
     }
     out += '\n';
