@@ -39,16 +39,20 @@ def read_text_outputs(prefix, suffix=""):
         m = pattern.match(name)
         if not m:
             continue
-        d = os.path.join(parent, name)
-        assert os.path.exists(os.path.join(d, "_SUCCESS")), d
-        c = Counter()
-        with open(os.path.join(d, "part-00000"), encoding="utf-8") as f:
-            for line in f:
-                word, count = ast.literal_eval(line)
-                assert word not in c, (d, word)
-                c[word] = count
-        batches[int(m.group(1))] = c
+        batches[int(m.group(1))] = read_batch_dir(os.path.join(parent, name))
     return batches
+
+
+def read_batch_dir(directory):
+    """Counter of one complete saveAsTextFiles batch directory (one str(record) per line)."""
+    assert os.path.exists(os.path.join(directory, "_SUCCESS")), directory
+    c = Counter()
+    with open(os.path.join(directory, "part-00000"), encoding="utf-8") as f:
+        for line in f:
+            word, count = ast.literal_eval(line)
+            assert word not in c, (directory, word)
+            c[word] = count
+    return c
 
 
 def synthetic_lines(n, seed=7):

@@ -5,7 +5,6 @@ as applied (zero_ms, last_batch_ms]: every one of them present, none counted twi
 
 usage: kill_restart_test.py WCSTREAM CHECKPOINT_DUMP   (WCS_TEST_SEED replays a run)
 """
-import ast
 import os
 import random
 import shutil
@@ -17,6 +16,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
+
+from wcs_e2e import read_batch_dir
 
 BATCH_MS = 200
 
@@ -70,17 +71,6 @@ def start_engine(wcstream, port, ckpt, prefix, interval_s, log):
          "--num", "1"], stdout=subprocess.DEVNULL, stderr=log)
 
 
-def read_output(directory):
-    assert os.path.exists(os.path.join(directory, "_SUCCESS")), directory
-    c = Counter()
-    with open(os.path.join(directory, "part-00000"), encoding="utf-8") as f:
-        for line in f:
-            word, count = ast.literal_eval(line)
-            assert word not in c, (directory, word)
-            c[word] = count
-    return c
-
-
 def dump_checkpoint(dump, ckpt):
     out = subprocess.run([dump, ckpt], stdout=subprocess.PIPE, check=True).stdout.decode("utf-8")
     lines = out.split("\n")
@@ -128,12 +118,12 @@ def main():
         applied = range(zero_ms + BATCH_MS, last_ms + 1, BATCH_MS)
         summed = Counter()
         for t in applied:
-            summed.update(read_output("%s-%d.stateless" % (prefix, t)))
+            summed.update(read_batch_dir("%s-%d.stateless" % (prefix, t)))
         print("%d batches applied, %d words, %d distinct" % (len(applied), sum(totals.values()), len(totals)))
         assert sum(totals.values()) > 0, "nothing was counted"
         assert totals == summed, "totals differ from the sum of the applied batches: %s" % (
             sorted(((totals - summed) + (summed - totals)).items())[:10],)
-        assert read_output("%s-%d.stateful" % (prefix, last_ms)) == totals, "last stateful output differs"
+        assert read_batch_dir("%s-%d.stateful" % (prefix, last_ms)) == totals, "last stateful output differs"
         with open(log_path, "rb") as f:
             resumed = f.read().count(b"resuming from the checkpoint")
         print("resumed from a checkpoint %d times" % resumed)
