@@ -36,7 +36,25 @@ def main(wcstream, replay):
         ok &= expect_error([replay, "--file", tmp + "/x.txt", "--plain", "--host", "127.0.0.1", "--port", str(port)],
                            str(port))
         busy.close()
+        ok &= expect_closed_stdout_ends_the_run(wcstream, tmp)
     return 0 if ok else 1
+
+
+def expect_closed_stdout_ends_the_run(wcstream, tmp):
+    """`wcstream | head`: when stdout closes, the engine stops with one line instead of running on."""
+    path = tmp + "/many.txt"
+    with open(path, "w") as f:
+        f.write("word\n" * 200000)
+    proc = subprocess.Popen([wcstream, "--file", path, "--batch-lines", "10", "--log-level", "warn"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    code = proc.wait(timeout=60)
+    lines = [l for l in err.splitlines() if l.strip()]
+    ok = code == 1 and len(lines) == 1 and "cannot write the output" in lines[0]
+    print("%s closed stdout -> %d %r" % ("ok  " if ok else "FAIL", code, lines))
+    return ok
 
 
 if __name__ == "__main__":
