@@ -20,6 +20,11 @@ std::int64_t to_ms(const std::string& flag, double seconds) {
   return static_cast<std::int64_t>(whole);
 }
 
+std::size_t to_count(const std::string& flag, std::int64_t value, std::int64_t least) {
+  if (value < least) throw std::invalid_argument(fmt::format("{} must be at least {}", flag, least));
+  return static_cast<std::size_t>(value);
+}
+
 void validate(options& o, const std::vector<std::string>& mode_list) {
   o.modes.clear();
   for (const auto& list : mode_list) {
@@ -56,8 +61,7 @@ void validate(options& o, const std::vector<std::string>& mode_list) {
                                             o.checkpoint_every_ms, o.batch_ms));
   if (o.file.empty() && (o.port < 1 || o.port > 65535)) throw std::invalid_argument(fmt::format("--port {} is not a TCP port (1-65535)", o.port));
   if (o.threads < 0) throw std::invalid_argument("--threads must be 0 (every core) or more");
-  if (o.buffer_mb < 1 || o.buffer_mb > 4096) throw std::invalid_argument("--buffer-mb must be between 1 and 4096");
-  if (o.buffers < 2) throw std::invalid_argument("--buffers must be at least 2");
+  if (o.buffer_mb > 4096) throw std::invalid_argument("--buffer-mb must be between 1 and 4096");
 }
 
 }  // namespace
@@ -83,21 +87,28 @@ parse_result parse_options(int argc, char** argv) {
                  "Seconds of batch time between checkpoints, a multiple of --batch (default as Spark: the smallest "
                  "multiple of --batch that is >= 10 s, i.e. every batch for batches of 10 s or more)");
   app.add_option("--output", o.output, "Also write each batch as saveAsTextFiles: PREFIX-<ms>[.<mode>]/part-00000");
-  app.add_option("--num", o.num, "Records pprint shows per batch")->capture_default_str();
+  // Counts are read as signed numbers: CLI11 2.1 silently wraps "-1" into an unsigned option.
+  std::int64_t num = static_cast<std::int64_t>(o.num), batch_lines = 0;
+  std::int64_t buffer_mb = static_cast<std::int64_t>(o.buffer_mb), buffers = static_cast<std::int64_t>(o.buffers);
+  app.add_option("--num", num, "Records pprint shows per batch")->capture_default_str();
   app.add_flag("--keep-zero", o.keep_zero, "Window mode: keep words whose windowed count fell to 0, as ('w', 0)");
   app.add_flag("--no-inverse", o.no_inverse, "Window mode: recompute each window from the per-batch tables (invFunc=None)");
   app.add_option("--backend", o.backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
   app.add_option("--threads", o.threads, "Worker threads (0: every core)")->capture_default_str();
   app.add_flag("--exit-on-eof", o.exit_on_eof, "Finish the last batch and exit when the source closes");
   app.add_option("--file", o.file, "Read this file (- for stdin) instead of a socket; exits at its end");
-  app.add_option("--batch-lines", o.batch_lines, "Cut batches every N lines instead of by time (benchmarks, tests)");
+  app.add_option("--batch-lines", batch_lines, "Cut batches every N lines instead of by time (benchmarks, tests)");
   app.add_option("--start-ms", o.start_ms, "Time of the first batch in ms since the epoch, with --batch-lines (tests)");
-  app.add_option("--buffer-mb", o.buffer_mb, "Size of one ingest buffer in MiB (the longest line kept whole)")->capture_default_str();
-  app.add_option("--buffers", o.buffers, "Ingest buffers in the ring (memory = buffers x buffer-mb)")->capture_default_str();
+  app.add_option("--buffer-mb", buffer_mb, "Size of one ingest buffer in MiB (the longest line kept whole)")->capture_default_str();
+  app.add_option("--buffers", buffers, "Ingest buffers in the ring (memory = buffers x buffer-mb)")->capture_default_str();
   app.add_option("--log-level", o.log_level, "Log level on stderr")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
   try {
     app.parse(argc, argv);
+    o.num = to_count("--num", num, 0);
+    o.batch_lines = to_count("--batch-lines", batch_lines, 0);
+    o.buffer_mb = to_count("--buffer-mb", buffer_mb, 1);
+    o.buffers = to_count("--buffers", buffers, 2);
     o.batch_ms = to_ms("--batch", batch_s);
     o.window_ms = to_ms("--window", window_s);
     o.slide_ms = to_ms("--slide", slide_s);

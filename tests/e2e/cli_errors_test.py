@@ -26,6 +26,8 @@ def main(wcstream, replay):
         ok &= expect_error([wcstream, "--file", tmp + "/missing.txt"], "missing.txt")
         ok &= expect_error([wcstream, "--port", "70000"], "port")
         ok &= expect_error([wcstream, "--no-such-flag"], "no-such-flag")
+        ok &= expect_error([wcstream, "--num", "-1"], "--num")  # CLI11 would wrap it into a huge count
+        ok &= expect_error([wcstream, "--batch-lines", "-5"], "--batch-lines")
         ok &= expect_error([replay, "--file", tmp + "/missing.json", "--port", "0"], "missing.json")
         busy = socket.socket()
         busy.bind(("127.0.0.1", 0))
