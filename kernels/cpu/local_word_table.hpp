@@ -1,7 +1,7 @@
 #pragma once
 // A single-threaded open-addressing table word -> count, one per TBB worker and batch: the hot path
-// of the CPU reduceByKey. Words are copied once into an arena; a slot keeps the hash and the key
-// prefix of word_hash.hpp inline, so probes for words of up to 8 bytes never touch the arena. Linear probing, power-of-two capacity,
+// of the CPU reduceByKey. Words are copied once into an arena; a slot keeps the key prefix of
+// word_hash.hpp inline, so probes for words of up to 8 bytes never touch the arena. Linear probing, power-of-two capacity,
 // at most half full.
 #include <cstdint>
 #include <cstring>
@@ -21,12 +21,13 @@ class local_word_table {
     std::size_t i = key.hash & mask_;
     for (;;) {
       slot& s = slots_[i];
-      if (s.hash == key.hash && s.prefix == key.prefix && s.length == length && s.count != 0 &&
+      // Prefix and length identify a word of up to 8 bytes; longer ones are confirmed in the arena.
+      if (s.prefix == key.prefix && s.length == length &&
           (length <= 8 || std::memcmp(arena_.data() + s.offset, word, length) == 0)) {
         s.count += count;
         return;
       }
-      if (s.count == 0) {
+      if (s.length == 0) {
         insert_at(s, word, length, key, count);
         return;
       }
@@ -38,7 +39,9 @@ class local_word_table {
   template <class Fn>
   void for_each(Fn&& fn) const {
     for (const slot& s : slots_) {
-      if (s.count != 0) fn(std::string_view(reinterpret_cast<const char*>(arena_.data()) + s.offset, s.length), s.hash, s.count);
+      if (s.length == 0) continue;
+      const std::uint8_t* w = arena_.data() + s.offset;
+      fn(std::string_view(reinterpret_cast<const char*>(w), s.length), key_word(w, s.length).hash, s.count);
     }
   }
 
@@ -54,22 +57,23 @@ class local_word_table {
   }
 
  private:
+  // 24 bytes: the hash is not kept (it is recomputed when the table grows or is drained), so more of
+  // the table stays in cache on the hit path.
   struct slot {
-    std::uint64_t hash;
     std::uint64_t prefix;
-    std::uint64_t count;  // 0: empty
+    std::uint64_t count;
     std::uint32_t offset;
-    std::uint32_t length;
+    std::uint32_t length;  // 0: empty (words are never empty)
   };
 
   [[gnu::noinline]] void insert_at(slot& s, const std::uint8_t* word, std::size_t length, word_key key, std::uint64_t count) {
-    s = slot{key.hash, key.prefix, count, static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(length)};
+    s = slot{key.prefix, count, static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(length)};
     arena_.insert(arena_.end(), word, word + length);
     if (++size_ * 2 > slots_.size()) grow();
   }
 
   void reset_slots(std::size_t capacity) {
-    slots_.assign(capacity, slot{0, 0, 0, 0, 0});
+    slots_.assign(capacity, slot{0, 0, 0, 0});
     mask_ = capacity - 1;
   }
 
@@ -78,9 +82,9 @@ class local_word_table {
     old.swap(slots_);
     reset_slots(old.size() * 2);
     for (const slot& s : old) {
-      if (s.count == 0) continue;
-      std::size_t i = s.hash & mask_;
-      while (slots_[i].count != 0) i = (i + 1) & mask_;
+      if (s.length == 0) continue;
+      std::size_t i = key_word(arena_.data() + s.offset, s.length).hash & mask_;
+      while (slots_[i].length != 0) i = (i + 1) & mask_;
       slots_[i] = s;
     }
   }
