@@ -20,9 +20,6 @@ double ms_since(steady_time t) {
 
 }  // namespace
 
-engine::engine(backend& backend, std::vector<std::unique_ptr<view>> views, engine_config config)
-    : engine(backend, view_setup{.views = std::move(views)}, std::move(config)) {}
-
 engine::engine(backend& backend, view_setup setup, engine_config config)
     : backend_(backend), config_(std::move(config)), dict_(std::move(setup.words)), checkpoint_(std::move(setup.checkpoint)) {
   const bool several = setup.views.size() > 1;

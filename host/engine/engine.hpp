@@ -37,7 +37,6 @@ class engine {
  public:
   // Starts from make_views' setup: its views, restored dictionary and checkpointer.
   engine(backend& backend, view_setup setup, engine_config config);
-  engine(backend& backend, std::vector<std::unique_ptr<view>> views, engine_config config);
 
   // Runs until the ingest thread reports the end of the stream.
   void run(event_queue& events, chunk_ring& ring);

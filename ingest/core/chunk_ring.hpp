@@ -21,8 +21,6 @@ class chunk_ring {
   void release(host_buffer* buffer);
 
   std::size_t buffer_bytes() const { return buffer_bytes_; }
-  std::size_t buffers() const { return all_.size(); }
-  std::size_t bytes() const { return all_.size() * buffer_bytes_; }
 
  private:
   std::size_t buffer_bytes_;
