@@ -99,15 +99,13 @@ void engine::emit(view_slot& slot, std::int64_t batch_ms) {
   }
   // pprint shows only the first `num`; a text file needs every record in order.
   order_records(records_, slot.files ? records_.size() : config_.num);
-  if (config_.print) {
-    text_.clear();
-    const std::size_t shown = std::min(config_.num, records_.size());
-    append_pprint(text_, batch_ms, {records_.data(), shown}, records_.size(), config_.num);
-    // A closed stdout (`wcstream | head`) ends the run, as Python's BrokenPipeError would, instead of
-    // counting on with nowhere to print.
-    if (std::fwrite(text_.data(), 1, text_.size(), config_.out) != text_.size() || std::fflush(config_.out) != 0) {
-      throw std::runtime_error(fmt::format("cannot write the output: {}", std::strerror(errno)));
-    }
+  text_.clear();
+  const std::size_t shown = std::min(config_.num, records_.size());
+  append_pprint(text_, batch_ms, {records_.data(), shown}, records_.size(), config_.num);
+  // A closed stdout (`wcstream | head`) ends the run, as Python's BrokenPipeError would, instead of
+  // counting on with nowhere to print.
+  if (std::fwrite(text_.data(), 1, text_.size(), config_.out) != text_.size() || std::fflush(config_.out) != 0) {
+    throw std::runtime_error(fmt::format("cannot write the output: {}", std::strerror(errno)));
   }
   if (slot.files) slot.files->write_batch(batch_ms, records_);
 }

@@ -21,7 +21,6 @@ namespace wcs {
 
 struct engine_config {
   std::size_t num = 10;             // records pprint shows
-  bool print = true;                // pprint to stdout
   std::string output_prefix;        // saveAsTextFiles prefix; empty: none
   std::FILE* out = stdout;
 };
