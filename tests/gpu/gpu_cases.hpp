@@ -14,6 +14,7 @@
 #include "host/backend/backend.hpp"
 #include "host/backend/cpu_backend.hpp"
 #include "host/engine/dictionary.hpp"
+#include "tests/kernels/unicode_cases.hpp"
 
 namespace wcs::test {
 
@@ -30,37 +31,15 @@ inline constexpr golden_hash golden_hashes[] = {
     {"caf\xEF\xBF\xBD", 0x3b10ebb84762704cull}, {"\xE6\x97\xA5\xE6\x9C\xAC", 0x1230c55089fe4e43ull},
 };
 
-inline std::string utf8(char32_t c) {
-  std::string s;
-  if (c < 0x80) {
-    s += static_cast<char>(c);
-  } else if (c < 0x800) {
-    s += static_cast<char>(0xC0 | (c >> 6));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    s += static_cast<char>(0xE0 | (c >> 12));
-    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    s += static_cast<char>(0xF0 | (c >> 18));
-    s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return s;
-}
-
 // The tokenizer's cases (tests/kernels/tokenize_test.cpp): every Python whitespace, look-alikes that
 // are not whitespace, NUL, CR, and the JDK decoder's malformed-input counts.
 inline std::vector<std::string> tokenizer_cases() {
   std::vector<std::string> cases;
-  for (char32_t c : {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001,
-                     0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F,
-                     0x205F, 0x3000}) {
+  for (char32_t c : python_spaces) {
     cases.push_back("a" + utf8(c) + "b\n");
     cases.push_back(utf8(c) + utf8(c) + "x" + utf8(c) + "\n");
   }
-  for (char32_t c : {0x200B, 0xFEFF, 0x180E, 0x00, 0x7F}) cases.push_back("a" + utf8(c) + "b a" + utf8(c) + "b\n");
+  for (char32_t c : not_spaces) cases.push_back("a" + utf8(c) + "b a" + utf8(c) + "b\n");
   cases.push_back("The cable. cable the\n");
   cases.push_back(" \t\r\n ");
   cases.push_back(std::string("a\0b c\0 a\0b\n", 11));

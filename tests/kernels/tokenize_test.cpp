@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "tests/kernels/unicode_cases.hpp"
 #include "tests/kernels/word_lists.hpp"
 
 namespace wcs {
@@ -10,11 +11,8 @@ namespace {
 
 using words = std::vector<std::string>;
 
-std::string utf8(char32_t c) {
-  std::uint8_t b[4];
-  const std::size_t n = encode_utf8(c, b);
-  return std::string(reinterpret_cast<const char*>(b), n);
-}
+using test::utf8;
+using test::python_spaces;
 
 const std::string fffd = "\xEF\xBF\xBD";
 
@@ -25,10 +23,6 @@ words split_all_ways(const std::string& s) {
   for (const auto& impl : simd::supported()) EXPECT_EQ(test::words_simd(impl, s), reference) << impl.name << " differs";
   return reference;
 }
-
-const char32_t python_spaces[] = {0x09,   0x0A,   0x0B,   0x0C,   0x0D,   0x1C,   0x1D,   0x1E,   0x1F,   0x20,
-                                  0x85,   0xA0,   0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
-                                  0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
 
 TEST(PythonSpace, ExactlyTheTwentyNineCodePoints) {
   std::size_t count = 0;
@@ -45,7 +39,7 @@ TEST(Tokenize, SplitsOnEveryPythonWhitespace) {
 }
 
 TEST(Tokenize, NotWhitespace) {
-  for (char32_t c : {char32_t{0x200B}, char32_t{0xFEFF}, char32_t{0x180E}, char32_t{0x00}, char32_t{0x7F}}) {
+  for (char32_t c : test::not_spaces) {
     const std::string w = "a" + utf8(c) + "b";
     EXPECT_EQ(split_all_ways(w), (words{w})) << std::hex << static_cast<std::uint32_t>(c);
   }
