@@ -15,6 +15,7 @@ class cpu_backend final : public backend {
  private:
   cpu_reducer reducer_;
   std::vector<std::uint32_t> slot_of_id_;  // id -> position in out + 1 while merging (0: absent)
+  std::uint64_t generation_ = 0;           // the dictionary's generation the reducer's ids belong to
 };
 
 }  // namespace wcs

@@ -6,12 +6,24 @@
 #include "kernels/cpu/word_hash.hpp"
 
 namespace wcs {
+namespace {
+
+// Words often arrive in the order of a table indexed by the top bits of the same hash (a drain of
+// local_word_table): indexing the growing dictionary by those bits too would pile them into one
+// cluster. A murmur3 finalizer round decorrelates the index from that order.
+std::uint64_t spread(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  return h ^ (h >> 33);
+}
+
+}  // namespace
 
 dictionary::id_type dictionary::intern(std::string_view w) { return intern(w, hash_word(w)); }
 
 dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
   if (index_.empty()) rehash(1 << 12);
-  std::size_t i = hash & mask_;
+  std::size_t i = spread(hash) >> shift_;
   for (;;) {
     const id_type id = index_[i];
     if (id == no_id) break;
@@ -31,8 +43,9 @@ dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
 void dictionary::rehash(std::size_t capacity) {
   index_.assign(capacity, no_id);
   mask_ = capacity - 1;
+  shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
   for (id_type id = 0; id < size(); ++id) {
-    std::size_t i = hashes_[id] & mask_;
+    std::size_t i = spread(hashes_[id]) >> shift_;
     while (index_[i] != no_id) i = (i + 1) & mask_;
     index_[i] = id;
   }
@@ -67,6 +80,7 @@ void dictionary::clear() {
   hashes_.clear();
   index_.clear();
   mask_ = 0;
+  shift_ = 64;
   ++generation_;
 }
 

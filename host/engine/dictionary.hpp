@@ -39,8 +39,9 @@ class dictionary {
   std::vector<char> arena_;
   std::vector<std::uint64_t> offsets_{0};  // word i is arena_[offsets_[i], offsets_[i+1])
   std::vector<std::uint64_t> hashes_;
-  std::vector<id_type> index_;  // open addressing over ids, no_id = empty
+  std::vector<id_type> index_;  // open addressing over ids, no_id = empty; see spread()
   std::size_t mask_ = 0;
+  unsigned shift_ = 64;
   std::uint64_t generation_ = 0;
 };
 

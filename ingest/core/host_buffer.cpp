@@ -2,8 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
-#include <new>
+#include "kernels/cpu/huge_pages.hpp"
 
 #if WCS_HAVE_CUDA
 #include <cuda_runtime_api.h>
@@ -32,10 +31,7 @@ std::uint8_t* try_pinned(std::size_t) { return nullptr; }
 host_buffer::host_buffer(std::size_t capacity) : capacity_(capacity) {
   std::uint8_t* p = try_pinned(capacity);
   pinned_ = p != nullptr;
-  if (p == nullptr) {
-    p = static_cast<std::uint8_t*>(std::aligned_alloc(64, (capacity + 63) / 64 * 64));
-    if (p == nullptr) throw std::bad_alloc();
-  }
+  if (p == nullptr) p = static_cast<std::uint8_t*>(allocate_large(capacity));
   data_ = std::unique_ptr<std::uint8_t, deleter>(p, deleter{pinned_});
 }
 
@@ -46,7 +42,7 @@ void host_buffer::deleter::operator()(std::uint8_t* p) const {
     return;
   }
 #endif
-  std::free(p);
+  free_large(p);
 }
 
 }  // namespace wcs

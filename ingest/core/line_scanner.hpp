@@ -16,53 +16,59 @@ struct line_scan_result {
   std::size_t stopped_at;  // where scanning stopped: n, or just past the line end that reached the limit
 };
 
+// The scan kernel for one instruction set (instantiated in line_scanner.cpp). after_cr: the byte before
+// p was a '\r'; updated to whether p[n - 1] (or the byte at the limit's line end) is.
+template <class Isa>
+line_scan_result scan_line_ends(const std::uint8_t* p, std::size_t n, std::uint64_t limit, bool& after_cr) {
+  line_scan_result r{0, 0, n};
+  alignas(64) std::uint8_t tail[64];
+  for (std::size_t i = 0; i < n; i += 64) {
+    const std::size_t avail = n - i;
+    const std::uint8_t* block = p + i;
+    if (avail < 64) {
+      std::memcpy(tail, block, avail);
+      std::memset(tail + avail, 0, 64 - avail);
+      block = tail;
+    }
+    const simd::line_masks m = Isa::line_ends(block);
+    const std::uint64_t ends = m.lf | m.cr;
+    if (ends == 0) {
+      after_cr = false;
+      continue;
+    }
+    // A '\n' right after a '\r' (in this block or at the end of the previous one) ends no new line.
+    const std::uint64_t crlf_tail = m.lf & ((m.cr << 1) | std::uint64_t{after_cr});
+    std::uint64_t new_lines = ends & ~crlf_tail;
+    const auto count = static_cast<std::uint64_t>(__builtin_popcountll(new_lines));
+    if (r.lines + count >= limit) {
+      for (std::uint64_t k = r.lines + 1; k < limit; ++k) new_lines &= new_lines - 1;
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(new_lines)) + 1;
+      r.lines = limit;
+      r.last_end = at;
+      r.stopped_at = at;
+      after_cr = p[at - 1] == '\r';
+      return r;
+    }
+    r.lines += count;
+    r.last_end = i + 64 - static_cast<std::size_t>(__builtin_clzll(ends));
+    after_cr = avail >= 64 ? (m.cr >> 63) != 0 : p[n - 1] == '\r';
+  }
+  return r;
+}
+
 class line_scanner {
  public:
-  explicit line_scanner(const simd::implementation& simd = simd::active()) : simd_(simd) {}
+  explicit line_scanner(const simd::implementation& simd = simd::active());
 
   // Scans p[0, n), stopping after `limit` line ends.
-  line_scan_result scan(const std::uint8_t* p, std::size_t n, std::uint64_t limit) {
-    line_scan_result r{0, 0, n};
-    alignas(64) std::uint8_t tail[64];
-    for (std::size_t i = 0; i < n; i += 64) {
-      const std::size_t avail = n - i;
-      const std::uint8_t* block = p + i;
-      if (avail < 64) {
-        std::memcpy(tail, block, avail);
-        std::memset(tail + avail, 0, 64 - avail);
-        block = tail;
-      }
-      const simd::line_masks m = simd_.line_ends(block);
-      const std::uint64_t ends = m.lf | m.cr;
-      if (ends == 0) {
-        after_cr_ = false;
-        continue;
-      }
-      // A '\n' right after a '\r' (in this block or at the end of the previous one) ends no new line.
-      const std::uint64_t crlf_tail = m.lf & ((m.cr << 1) | std::uint64_t{after_cr_});
-      std::uint64_t new_lines = ends & ~crlf_tail;
-      const std::uint64_t count = static_cast<std::uint64_t>(__builtin_popcountll(new_lines));
-      if (r.lines + count >= limit) {
-        for (std::uint64_t k = r.lines + 1; k < limit; ++k) new_lines &= new_lines - 1;
-        const std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(new_lines)) + 1;
-        r.lines = limit;
-        r.last_end = at;
-        r.stopped_at = at;
-        after_cr_ = p[at - 1] == '\r';
-        return r;
-      }
-      r.lines += count;
-      r.last_end = i + 64 - static_cast<std::size_t>(__builtin_clzll(ends));
-      after_cr_ = avail >= 64 ? (m.cr >> 63) != 0 : p[n - 1] == '\r';
-    }
-    return r;
-  }
+  line_scan_result scan(const std::uint8_t* p, std::size_t n, std::uint64_t limit) { return scan_(p, n, limit, after_cr_); }
 
   // A new connection starts a new stream.
   void reset() { after_cr_ = false; }
 
  private:
-  const simd::implementation& simd_;
+  using scan_fn = line_scan_result (*)(const std::uint8_t* p, std::size_t n, std::uint64_t limit, bool& after_cr);
+  scan_fn scan_;
   bool after_cr_ = false;
 };
 

@@ -3,38 +3,72 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
-#include <vector>
-
 #include "kernels/cpu/word_hash.hpp"
 #include "kernels/cpu/word_scan.hpp"
 
 namespace wcs {
+namespace {
+
+using worker_state = cpu_reducer::worker_state;
+
+// The slice kernel for one instruction set: tokenizer, hashing and the table's hit path in one loop
+// (the table's probe); new words and words over 8 bytes are added out of the loop.
+template <class Isa>
+void reduce_slice(worker_state& local, const std::uint8_t* p, std::size_t n) {
+  struct {
+    worker_state& local;
+    const std::uint8_t* end;
+
+    local_word_table::probe probe() { return local.table.hot_probe(); }
+    [[gnu::noinline]] void words(const std::uint8_t* block, const deferred_word* w, unsigned count) {
+      for (unsigned k = 0; k < count; ++k) {
+        const std::uint8_t* word = block + w[k].start;
+        local.table.add(word, w[k].length, key_word_loadable(word, w[k].length));
+      }
+    }
+    [[gnu::noinline]] void any(const std::uint8_t* w, std::size_t length, bool malformed) {
+      if (!malformed) {
+        local.table.add(w, length, key_word(w, length, end));
+        return;
+      }
+      local.repaired.resize(repaired_length(w, length));
+      repair_word(w, length, local.repaired.data());
+      local.table.add(local.repaired.data(), local.repaired.size(), key_word(local.repaired.data(), local.repaired.size()));
+    }
+  } sink{local, p + n};
+  local.table.reserve(n);  // a slice of n bytes holds at most n words
+  scan_words<Isa>(p, n, sink);
+}
+
+[[WCS_TARGET_AVX2, gnu::flatten]] void reduce_slice_avx2(worker_state& local, const std::uint8_t* p, std::size_t n) {
+  reduce_slice<simd::isa_avx2>(local, p, n);
+}
+[[WCS_TARGET_SSE2, gnu::flatten]] void reduce_slice_sse2(worker_state& local, const std::uint8_t* p, std::size_t n) {
+  reduce_slice<simd::isa_sse2>(local, p, n);
+}
+[[gnu::flatten]] void reduce_slice_scalar(worker_state& local, const std::uint8_t* p, std::size_t n) {
+  reduce_slice<simd::isa_scalar>(local, p, n);
+}
+
+cpu_reducer::slice_fn slice_kernel(simd::isa kind) {
+  switch (kind) {
+    case simd::isa::avx2: return reduce_slice_avx2;
+    case simd::isa::sse2: return reduce_slice_sse2;
+    case simd::isa::scalar: break;
+  }
+  return reduce_slice_scalar;
+}
+
+}  // namespace
 
 cpu_reducer::cpu_reducer(const simd::implementation& simd, std::size_t slice_bytes)
-    : simd_(simd), slice_bytes_(slice_bytes) {}
-
-// flatten: the tokenizer loop, hashing and the table hit path compile into one loop.
-[[gnu::flatten]] void cpu_reducer::reduce_slice(worker_state& local, const std::uint8_t* p, std::size_t n) const {
-  std::uint64_t words = 0;
-  const std::uint8_t* const end = p + n;
-  scan_words(simd_, p, n, [&](const std::uint8_t* w, std::size_t len, bool malformed) {
-    ++words;
-    if (!malformed) {
-      local.table.add(w, len, key_word(w, len, end));
-      return;
-    }
-    local.repaired.resize(repaired_length(w, len));
-    repair_word(w, len, local.repaired.data());
-    local.table.add(local.repaired.data(), local.repaired.size(), key_word(local.repaired.data(), local.repaired.size()));
-  });
-  local.words += words;
-}
+    : reduce_slice_(slice_kernel(simd.kind)), slice_bytes_(slice_bytes) {}
 
 void cpu_reducer::add(std::span<const std::uint8_t> text) {
   const std::uint8_t* p = text.data();
   const std::size_t n = text.size();
   if (n <= slice_bytes_) {
-    reduce_slice(locals_.local(), p, n);
+    reduce_slice_(locals_.local(), p, n);
     return;
   }
   // Slice ends move forward to an ASCII whitespace byte: such a byte never belongs to a multi-byte
@@ -49,7 +83,7 @@ void cpu_reducer::add(std::span<const std::uint8_t> text) {
   cuts.push_back(n);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cuts.size() - 1, 1), [&](const tbb::blocked_range<std::size_t>& r) {
     worker_state& local = locals_.local();
-    for (std::size_t s = r.begin(); s != r.end(); ++s) reduce_slice(local, p + cuts[s], cuts[s + 1] - cuts[s]);
+    for (std::size_t s = r.begin(); s != r.end(); ++s) reduce_slice_(local, p + cuts[s], cuts[s + 1] - cuts[s]);
   });
 }
 

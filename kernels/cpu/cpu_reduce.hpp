@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "kernels/cpu/local_word_table.hpp"
 #include "kernels/cpu/simd_classify.hpp"
@@ -17,34 +18,37 @@ class cpu_reducer {
  public:
   explicit cpu_reducer(const simd::implementation& simd = simd::active(), std::size_t slice_bytes = 64 * 1024);
 
-  // Tokenizes and counts p[0, n) into the open batch; parallel, returns when done.
+  // Tokenizes and counts text (whole lines) into the open batch; parallel, returns when done.
   void add(std::span<const std::uint8_t> text);
 
-  // fn(std::string_view word, std::uint64_t hash, std::uint64_t count) for every partial count of the
-  // open batch, then empties it. Serial.
+  // fn(std::string_view word, std::uint32_t& id, std::uint64_t count) for every partial count of the
+  // open batch (see local_word_table::drain), then empties it. Serial.
   template <class Fn>
   void drain(Fn&& fn) {
     for (auto& local : locals_) {
-      local.table.for_each(fn);
-      local.table.clear();
-      words_ += local.words;
-      local.words = 0;
+      local.table.drain([&](std::string_view word, std::uint32_t& id, std::uint64_t count) {
+        words_ += count;
+        fn(word, id, count);
+      });
     }
   }
 
-  // Words counted by the drains so far (statistics).
+  // Forgets every word and the ids drains gave them (call between batches).
+  void clear() {
+    for (auto& local : locals_) local.table.clear();
+  }
+
+  // Words counted by the drains so far (the sum of their counts).
   std::uint64_t drained_words() const { return words_; }
 
- private:
   struct worker_state {
     local_word_table table;
-    std::uint64_t words = 0;
     std::vector<std::uint8_t> repaired;  // scratch for words holding malformed UTF-8
   };
+  using slice_fn = void (*)(worker_state& local, const std::uint8_t* p, std::size_t n);
 
-  void reduce_slice(worker_state& local, const std::uint8_t* p, std::size_t n) const;
-
-  const simd::implementation& simd_;
+ private:
+  slice_fn reduce_slice_;
   std::size_t slice_bytes_;
   tbb::enumerable_thread_specific<worker_state> locals_;
   std::uint64_t words_ = 0;

@@ -1,98 +1,183 @@
 #pragma once
-// A single-threaded open-addressing table word -> count, one per TBB worker and batch: the hot path
-// of the CPU reduceByKey. Words are copied once into an arena; a slot keeps the key prefix of
-// word_hash.hpp inline, so probes for words of up to 8 bytes never touch the arena. Linear probing, power-of-two capacity,
-// at most half full.
+// A single-threaded open-addressing table word -> count, one per TBB worker: the hot path of the CPU
+// reduceByKey. It outlives batches: a drain hands out each batch's counts and zeroes them but keeps the
+// words with the dictionary id the caller gave them, so a word seen before costs no dictionary lookup
+// at the next batch end. Words are copied once into an arena.
+//
+// A 16-byte slot holds what the hit path reads: the key prefix of word_hash.hpp (which with the length
+// identifies a word of up to 8 bytes, so probes for those never touch the arena) and a 32-bit count.
+// Counts cannot wrap: before each piece of text the caller bounds its words (reserve), and the table
+// spills its counts to 64 bits first when the bound could pass 2^32 - 1. Linear probing, power-of-two
+// capacity, at most half full, indexed by the hash's top bits.
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string_view>
 #include <vector>
 
+#include "kernels/cpu/huge_pages.hpp"
 #include "kernels/cpu/word_hash.hpp"
 
 namespace wcs {
 
 class local_word_table {
- public:
-  explicit local_word_table(std::size_t initial_capacity = 1 << 12) { reset_slots(initial_capacity); }
+  struct slot {
+    std::uint64_t prefix;
+    std::uint32_t count;
+    std::uint32_t length;  // 0: empty (words are never empty)
+  };
 
-  // The hit path is inlined into the tokenizer loop; inserting a new word is the cold path.
-  [[gnu::always_inline]] void add(const std::uint8_t* word, std::size_t length, word_key key, std::uint64_t count = 1) {
-    std::size_t i = key.hash & mask_;
+ public:
+  static constexpr std::uint32_t no_id = ~std::uint32_t{0};
+
+  // count_limit: the largest count a slot holds before spilling (tests lower it).
+  explicit local_word_table(std::uint64_t count_limit = std::numeric_limits<std::uint32_t>::max())
+      : count_limit_(count_limit) {
+    reset_slots(initial_capacity);
+  }
+
+  // Promises at most `words` add() calls before the next reserve or drain.
+  void reserve(std::uint64_t words) {
+    if (pending_ + words > count_limit_) spill();
+    pending_ += words;
+  }
+
+  // The hot loop's view of the table: a copy of what the hit path reads, so the loop keeps it in
+  // registers (stores to counts could otherwise alias the table's own fields). Void after add().
+  class probe {
+   public:
+    // Counts a word of up to 8 bytes, 8 bytes readable from `word`, if present; false: absent (add() it).
+    [[gnu::always_inline]] bool take(const std::uint8_t* word, std::size_t length) const {
+      const std::uint64_t prefix = detail::load<std::uint64_t>(word) & detail::byte_mask[length];
+      std::size_t i = detail::key_short(prefix).hash >> shift_;
+      for (;;) {
+        slot& s = slots_[i];
+        if (s.prefix == prefix && s.length == length) {
+          ++s.count;
+          return true;
+        }
+        if (s.length == 0) return false;
+        i = (i + 1) & mask_;
+      }
+    }
+
+   private:
+    friend class local_word_table;
+    probe(slot* slots, std::size_t mask, unsigned shift) : slots_(slots), mask_(mask), shift_(shift) {}
+    slot* slots_;
+    std::size_t mask_;
+    unsigned shift_;
+  };
+  probe hot_probe() { return probe(slots_.data(), mask_, shift_); }
+
+  // Counts any word, inserting it when new.
+  void add(const std::uint8_t* word, std::size_t length, word_key key) {
+    std::size_t i = key.hash >> shift_;
     for (;;) {
       slot& s = slots_[i];
-      // Prefix and length identify a word of up to 8 bytes; longer ones are confirmed in the arena.
       if (s.prefix == key.prefix && s.length == length &&
-          (length <= 8 || std::memcmp(arena_.data() + s.offset, word, length) == 0)) {
-        s.count += count;
+          (length <= 8 || std::memcmp(arena_.data() + refs_[i].offset, word, length) == 0)) {
+        ++s.count;
         return;
       }
       if (s.length == 0) {
-        insert_at(s, word, length, key, count);
+        insert_at(i, word, length, key);
         return;
       }
       i = (i + 1) & mask_;
     }
   }
 
-  // fn(std::string_view word, std::uint64_t hash, std::uint64_t count) for every distinct word.
+  // fn(std::string_view word, std::uint32_t& id, std::uint64_t count) for every word counted since the
+  // last drain, then zeroes the counts. `id` is what fn stored for the word before (no_id at first).
   template <class Fn>
-  void for_each(Fn&& fn) const {
-    for (const slot& s : slots_) {
-      if (s.length == 0) continue;
-      const std::uint8_t* w = arena_.data() + s.offset;
-      fn(std::string_view(reinterpret_cast<const char*>(w), s.length), key_word(w, s.length).hash, s.count);
+  void drain(Fn&& fn) {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      slot& s = slots_[i];
+      std::uint64_t count = s.count;
+      if (!spilled_.empty()) {
+        count += spilled_[i];
+        spilled_[i] = 0;
+      }
+      if (count == 0) continue;
+      s.count = 0;
+      fn(std::string_view(reinterpret_cast<const char*>(arena_.data() + refs_[i].offset), s.length), refs_[i].id, count);
     }
+    pending_ = 0;
   }
 
+  // Distinct words held (counted now or before).
   std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
 
-  // Empties the table, keeping its capacity for the next batch.
+  // Drops every word (the ids they carry became stale, or memory is to be returned).
   void clear() {
-    if (size_ == 0) return;
-    std::memset(static_cast<void*>(slots_.data()), 0, slots_.size() * sizeof(slot));
     arena_.clear();
+    spilled_.clear();
+    reset_slots(initial_capacity);
     size_ = 0;
+    pending_ = 0;
   }
 
  private:
-  // 24 bytes: the hash is not kept (it is recomputed when the table grows or is drained), so more of
-  // the table stays in cache on the hit path.
-  struct slot {
-    std::uint64_t prefix;
-    std::uint64_t count;
-    std::uint32_t offset;
-    std::uint32_t length;  // 0: empty (words are never empty)
+  static constexpr std::size_t initial_capacity = 1 << 12;
+
+  // What only inserts, long-word compares and drains read, kept apart from the slots.
+  struct word_ref {
+    std::uint64_t offset;  // in arena_
+    std::uint32_t id;
   };
 
-  [[gnu::noinline]] void insert_at(slot& s, const std::uint8_t* word, std::size_t length, word_key key, std::uint64_t count) {
-    s = slot{key.prefix, count, static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(length)};
+  [[gnu::noinline]] void insert_at(std::size_t i, const std::uint8_t* word, std::size_t length, word_key key) {
+    slots_[i] = slot{key.prefix, 1, static_cast<std::uint32_t>(length)};
+    refs_[i] = word_ref{arena_.size(), no_id};
     arena_.insert(arena_.end(), word, word + length);
     if (++size_ * 2 > slots_.size()) grow();
   }
 
+  [[gnu::noinline]] void spill() {
+    if (spilled_.empty()) spilled_.assign(slots_.size(), 0);
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      spilled_[i] += slots_[i].count;
+      slots_[i].count = 0;
+    }
+    pending_ = 0;
+  }
+
   void reset_slots(std::size_t capacity) {
-    slots_.assign(capacity, slot{0, 0, 0, 0});
+    slots_.assign(capacity, slot{0, 0, 0});
+    refs_.assign(capacity, word_ref{0, no_id});
     mask_ = capacity - 1;
+    shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
   }
 
   void grow() {
-    std::vector<slot> old;
-    old.swap(slots_);
-    reset_slots(old.size() * 2);
-    for (const slot& s : old) {
-      if (s.length == 0) continue;
-      std::size_t i = key_word(arena_.data() + s.offset, s.length).hash & mask_;
+    std::vector<slot, large_allocator<slot>> old_slots;
+    std::vector<word_ref, large_allocator<word_ref>> old_refs;
+    std::vector<std::uint64_t> old_spilled;
+    old_slots.swap(slots_);
+    old_refs.swap(refs_);
+    old_spilled.swap(spilled_);
+    reset_slots(old_slots.size() * 2);
+    if (!old_spilled.empty()) spilled_.assign(slots_.size(), 0);
+    for (std::size_t j = 0; j < old_slots.size(); ++j) {
+      if (old_slots[j].length == 0) continue;
+      std::size_t i = key_word(arena_.data() + old_refs[j].offset, old_slots[j].length).hash >> shift_;
       while (slots_[i].length != 0) i = (i + 1) & mask_;
-      slots_[i] = s;
+      slots_[i] = old_slots[j];
+      refs_[i] = old_refs[j];
+      if (!old_spilled.empty()) spilled_[i] = old_spilled[j];
     }
   }
 
-  std::vector<slot> slots_;
+  std::vector<slot, large_allocator<slot>> slots_;
+  std::vector<word_ref, large_allocator<word_ref>> refs_;
+  std::vector<std::uint64_t> spilled_;  // counts beyond the slots' 32 bits; empty until the first spill
   std::vector<std::uint8_t> arena_;
   std::size_t mask_ = 0;
+  unsigned shift_ = 64;
   std::size_t size_ = 0;
+  std::uint64_t count_limit_;
+  std::uint64_t pending_ = 0;  // add() calls promised since the last spill or drain
 };
 
 }  // namespace wcs

@@ -1,33 +1,21 @@
 #pragma once
-// Byte classification for the CPU tokenizer, compiled once per instruction set and chosen at run time
-// (simdjson's model): the first supported entry of {avx2, sse2, scalar} wins, and the environment
-// variable WCS_SIMD=avx2|sse2|scalar forces one (an unsupported or unknown choice is an error).
-#include <cstdint>
+// Run-time choice of the CPU kernels' instruction set (simdjson's model): the first supported entry of
+// {avx2, sse2, scalar} wins, and the environment variable WCS_SIMD=avx2|sse2|scalar forces one (an
+// unsupported or unknown choice is an error). Kernels switch on `kind` to their instantiation for it.
 #include <span>
 #include <string_view>
 
+#include "kernels/cpu/simd_isa.hpp"
+
 namespace wcs::simd {
 
-// For 64 bytes at p: bit i of `space` is set when p[i] is an ASCII whitespace byte (Python's
-// str.split() set restricted to ASCII), bit i of `high` when p[i] >= 0x80.
-struct block_masks {
-  std::uint64_t space;
-  std::uint64_t high;
-};
-
 using classify_fn = block_masks (*)(const std::uint8_t* p);
-
-// For 64 bytes at p: bit i of `lf` is set when p[i] == '\n', of `cr` when p[i] == '\r'.
-struct line_masks {
-  std::uint64_t lf;
-  std::uint64_t cr;
-};
-
 using line_fn = line_masks (*)(const std::uint8_t* p);
 
 struct implementation {
   std::string_view name;
-  classify_fn classify;
+  isa kind;
+  classify_fn classify;  // the classifiers out of line, for tests
   line_fn line_ends;
 };
 

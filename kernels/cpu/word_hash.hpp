@@ -1,8 +1,9 @@
 #pragma once
-// Word hashing for the CPU tables. Most words are short: up to 16 bytes are read as at most two
-// integers and mixed with one 64x64->128 multiply; the first integer doubles as the table's inline key
-// prefix. Longer words use XXH3 (libxxhash, inlined from its header). Profiled: XXH3's length dispatch
-// cost as much as the table itself.
+// Word keys for the CPU tables. Most words are short: a word of up to 8 bytes is its bytes, zero-padded
+// into one little-endian integer (the `prefix`, which with the length identifies the word), hashed by
+// one multiply; 9..16 bytes are two integers mixed by one 64x64->128 multiply; longer words use XXH3
+// (libxxhash, inlined from its header). Profiled: XXH3's length dispatch cost as much as the table.
+// Tables index by the hash's top bits (hash >> shift): a multiply carries every input bit up there.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -44,25 +45,32 @@ inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
 }
 
-}  // namespace detail
+inline word_key key_short(std::uint64_t prefix) { return {prefix * 0x9E3779B97F4A7C15ull, prefix}; }
 
-// The key of the word p[0, length). `readable_end` bounds the memory that may be read: a word of up to
-// 8 bytes with 8 readable bytes is one masked load (the hot case); otherwise it is copied. Both give
-// the same key: for up to 8 bytes, the word's bytes zero-padded into one little-endian integer.
-[[gnu::always_inline]] inline word_key key_word(const std::uint8_t* p, std::size_t length, const std::uint8_t* readable_end) {
-  using detail::load;
-  if (length <= 8) {
-    std::uint64_t a = 0;
-    if (p + 8 <= readable_end) {
-      a = load<std::uint64_t>(p) & detail::byte_mask[length];
-    } else {
-      std::memcpy(&a, p, length);
-    }
-    return {detail::mix(a ^ 0x9E3779B97F4A7C15ull ^ length, 0xC2B2AE3D27D4EB4Full), a};
-  }
+inline word_key key_long(const std::uint8_t* p, std::size_t length) {
   const std::uint64_t a = load<std::uint64_t>(p);
   if (length > 16) return {XXH3_64bits(p, length), a};
-  return {detail::mix(a ^ 0x9E3779B97F4A7C15ull ^ length, load<std::uint64_t>(p + length - 8) ^ 0xC2B2AE3D27D4EB4Full), a};
+  return {mix(a ^ 0x9E3779B97F4A7C15ull ^ length, load<std::uint64_t>(p + length - 8) ^ 0xC2B2AE3D27D4EB4Full), a};
+}
+
+}  // namespace detail
+
+// The key of the word p[0, length) when the 8 bytes from p are readable: the hot loop's case, where a
+// short word is one masked load.
+[[gnu::always_inline]] inline word_key key_word_loadable(const std::uint8_t* p, std::size_t length) {
+  if (length <= 8) return detail::key_short(detail::load<std::uint64_t>(p) & detail::byte_mask[length]);
+  return detail::key_long(p, length);
+}
+
+// The key of the word p[0, length), reading nothing at or past `readable_end`. Equal to
+// key_word_loadable's: a short word near the end is copied instead of loaded.
+[[gnu::always_inline]] inline word_key key_word(const std::uint8_t* p, std::size_t length, const std::uint8_t* readable_end) {
+  if (length <= 8 && p + 8 > readable_end) {
+    std::uint64_t a = 0;
+    std::memcpy(&a, p, length);
+    return detail::key_short(a);
+  }
+  return key_word_loadable(p, length);
 }
 
 [[gnu::always_inline]] inline word_key key_word(const std::uint8_t* p, std::size_t length) { return key_word(p, length, p + length); }

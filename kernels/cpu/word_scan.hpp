@@ -2,6 +2,19 @@
 // The CPU tokenizer: Python str.split() over a buffer of whole lines, 64 bytes at a time. Blocks of
 // pure ASCII are split with bit masks; a block holding any byte >= 0x80 goes through the exact
 // sequential path (word_cursor), so the result equals for_each_word on every input.
+//
+// scan_words<Isa> is the kernel: instantiate it inside a function compiled for Isa (see simd_isa.hpp)
+// so the classifier inlines. The hot case is fused into the loop that finds words: a short word is
+// offered to the sink's probe (a small value held in registers, e.g. a hash table's hit path), and
+// only what the probe does not take leaves the loop. The sink provides
+//   sink.probe()                         a value P with `bool P::take(word, length)` for words of up
+//                                        to 8 bytes with 8 readable bytes; called again after any
+//                                        other sink call (which may change what it probes);
+//   sink.words(block, deferred, count)   the other words of an ASCII block, in order: deferred[k] is
+//                                        {start in block, length}; 8 bytes readable from each start;
+//   sink.any(begin, length, malformed)   every other word (malformed: holds malformed UTF-8, see
+//                                        repair_word), with nothing readable past the buffer.
+// Words reach words() and any() in stream order (words the probe took are not reported).
 #include <cstdint>
 #include <cstring>
 
@@ -10,52 +23,92 @@
 
 namespace wcs {
 
-template <class Fn>
-void scan_words(const simd::implementation& impl, const std::uint8_t* p, std::size_t n, Fn&& fn) {
+struct deferred_word {
+  std::uint8_t start;
+  std::uint8_t length;
+};
+
+// The units of a block holding non-ASCII bytes, out of line so the ASCII loop keeps its registers.
+template <class Sink>
+[[gnu::noinline]] std::size_t scan_units(word_cursor& cursor, const std::uint8_t* p, std::size_t n, std::size_t i,
+                                         std::size_t until, Sink& sink) {
+  const auto any = [&](const std::uint8_t* w, std::size_t length, bool malformed) { sink.any(w, length, malformed); };
+  i = cursor.scan(p, n, i, until, any);
+  if (until == n) cursor.finish(p, n, any);
+  return i;
+}
+
+template <class Isa, class Sink>
+void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
   word_cursor cursor;
+  auto probe = sink.probe();
+  deferred_word deferred[32];  // a 64-byte block ends at most 32 words
+  // Blocks followed by at least 8 readable bytes: a word starting in them can be loaded 8 bytes at a time.
   std::size_t i = 0;
-  alignas(64) std::uint8_t tail[64];
-  while (i < n) {
-    const std::size_t avail = n - i;
-    const std::uint8_t* block = p + i;
-    if (avail < 64) {
-      // Pad with spaces: a word running to the end of the buffer then ends at n.
-      std::memcpy(tail, block, avail);
-      std::memset(tail + avail, ' ', 64 - avail);
-      block = tail;
-    }
-    const simd::block_masks m = impl.classify(block);
+  while (i + 64 + 8 <= n) {
+    const simd::block_masks m = Isa::classify(p + i);
     if (m.high != 0) {
-      i = cursor.scan(p, n, i, i + (avail < 64 ? avail : 64), fn);
+      i = scan_units(cursor, p, n, i, i + 64, sink);
+      probe = sink.probe();
       continue;
     }
     // Word starts are word bytes after a space, word ends are spaces after a word byte (the byte before
-    // the block counts as a space unless a word is open). Starts and ends alternate, so the k-th start
-    // of the block pairs with the k-th end after an open word's end; padding spaces end a word at n.
-    const std::uint64_t space = m.space;
-    const std::uint64_t before = (space << 1) | std::uint64_t{!cursor.in_word};
-    std::uint64_t starts = ~space & before;
-    std::uint64_t ends = space & ~before;
-    if (cursor.in_word && ends != 0) {
-      fn(p + cursor.start, i + static_cast<std::size_t>(__builtin_ctzll(ends)) - cursor.start, cursor.malformed);
+    // the block counts as a space unless a word is open). Starts and ends alternate, so after an open
+    // word's end each end pairs with the next start.
+    const std::uint64_t before = (m.space << 1) | std::uint64_t{!cursor.in_word};
+    std::uint64_t starts = ~m.space & before;
+    std::uint64_t ends = m.space & ~before;
+    if (cursor.in_word) {
+      if (ends == 0) {
+        i += 64;
+        continue;
+      }
+      const std::size_t e = i + static_cast<std::size_t>(__builtin_ctzll(ends));
       ends &= ends - 1;
       cursor.in_word = false;
+      sink.any(p + cursor.start, e - cursor.start, cursor.malformed);
+      probe = sink.probe();
     }
-    while (starts != 0) {
-      const std::size_t s = i + static_cast<std::size_t>(__builtin_ctzll(starts));
+    const std::uint8_t* block = p + i;
+    unsigned count = 0;
+    while (ends != 0) {
+      const auto s = static_cast<unsigned>(__builtin_ctzll(starts));
+      const auto length = static_cast<unsigned>(__builtin_ctzll(ends)) - s;
       starts &= starts - 1;
-      if (ends == 0) {
-        cursor.in_word = true;
-        cursor.start = s;
-        cursor.malformed = false;
-        break;
-      }
-      fn(p + s, i + static_cast<std::size_t>(__builtin_ctzll(ends)) - s, false);
       ends &= ends - 1;
+      if (length <= 8 && probe.take(block + s, length)) continue;
+      deferred[count++] = {static_cast<std::uint8_t>(s), static_cast<std::uint8_t>(length)};
+    }
+    if (count != 0) {
+      sink.words(block, deferred, count);
+      probe = sink.probe();
+    }
+    if (starts != 0) {
+      cursor.in_word = true;
+      cursor.start = i + static_cast<std::size_t>(__builtin_ctzll(starts));
+      cursor.malformed = false;
     }
     i += 64;
   }
-  cursor.finish(p, n, fn);
+  // The last bytes (under 72) take the sequential path; a word running to the end ends at n.
+  scan_units(cursor, p, n, i, n, sink);
+}
+
+// Calls fn(begin, length, malformed) for each word, with the implementation `impl` (tests, benchmarks).
+template <class Fn>
+void scan_words(const simd::implementation& impl, const std::uint8_t* p, std::size_t n, Fn&& fn) {
+  struct {
+    Fn& fn;
+    struct refuse_all {
+      bool take(const std::uint8_t*, std::size_t) const { return false; }
+    };
+    refuse_all probe() const { return {}; }
+    void words(const std::uint8_t* block, const deferred_word* w, unsigned count) {
+      for (unsigned k = 0; k < count; ++k) fn(block + w[k].start, w[k].length, false);
+    }
+    void any(const std::uint8_t* w, std::size_t length, bool malformed) { fn(w, length, malformed); }
+  } sink{fn};
+  simd::with_isa(impl.kind, [&](auto isa) { scan_words<decltype(isa)>(p, n, sink); });
 }
 
 }  // namespace wcs

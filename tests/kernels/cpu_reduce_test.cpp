@@ -1,0 +1,107 @@
+// The CPU reduceByKey: per instruction set, the counts of the fused tokenize+probe kernel equal the
+// reference tokenizer's on every input, across slices and batches; the worker tables keep the ids
+// drains gave their words, and never let a 32-bit count wrap.
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <map>
+#include <random>
+
+#include "kernels/cpu/cpu_reduce.hpp"
+#include "tests/kernels/word_lists.hpp"
+
+namespace wcs {
+namespace {
+
+using counts = std::map<std::string, std::uint64_t>;
+
+counts reference_counts(const std::string& s) {
+  counts out;
+  for (const auto& w : test::words_sequential(s)) ++out[w];
+  return out;
+}
+
+const std::uint8_t* bytes(const std::string& s) { return reinterpret_cast<const std::uint8_t*>(s.data()); }
+
+// Long inputs, mostly ASCII words of every length around the 8-byte key, with Unicode whitespace,
+// malformed UTF-8 and NUL mixed in: every path of the kernel (probe hits, new words, long words, open
+// words across blocks, non-ASCII blocks, the sequential tail) is taken many times.
+std::string random_text(std::mt19937_64& rng, std::size_t length) {
+  const std::string pieces[] = {" ", " ", " ", "\n", "\r\n", "\t", "the", "of", "a", "and", "beginning", "abcdefgh",
+                                "abcdefghi", "abcdefghijklmnopq", "x", "\xC2\xA0", "\xE3\x80\x80", "\xC3\xA9",
+                                "\xFF", "\xE2\x82", std::string(1, '\0'), "word", "words", "\xF0\x9F\x8E\xB8"};
+  std::string s;
+  while (s.size() < length) s += pieces[rng() % std::size(pieces)];
+  return s;
+}
+
+TEST(CpuReduce, CountsEqualTheReferencePerInstructionSet) {
+  tbb::global_control one_thread(tbb::global_control::max_allowed_parallelism, 1);
+  std::mt19937_64 rng(11);
+  for (const auto& impl : simd::supported()) {
+    for (int round = 0; round < 60; ++round) {
+      const std::string text = random_text(rng, 1 + rng() % 5000);
+      cpu_reducer reducer(impl, 64 + rng() % 700);  // small slices: many slice edges
+      reducer.add({bytes(text), text.size()});
+      counts got;
+      reducer.drain([&](std::string_view w, std::uint32_t&, std::uint64_t c) { got[std::string(w)] += c; });
+      const counts want = reference_counts(text);
+      ASSERT_EQ(got, want) << impl.name << " on " << ::testing::PrintToString(text);
+      std::uint64_t total = 0;
+      for (const auto& [w, c] : want) total += c;
+      EXPECT_EQ(reducer.drained_words(), total);
+    }
+  }
+}
+
+TEST(CpuReduce, TablesKeepIdsAcrossBatchesUntilCleared) {
+  cpu_reducer reducer;
+  const std::string first = "alpha beta gamma alpha a-very-long-word-indeed\n";
+  reducer.add({bytes(first), first.size()});
+  std::map<std::string, std::uint32_t> ids;
+  reducer.drain([&](std::string_view w, std::uint32_t& id, std::uint64_t) {
+    EXPECT_EQ(id, local_word_table::no_id) << w;
+    id = static_cast<std::uint32_t>(ids.size());
+    ids[std::string(w)] = id;
+  });
+  const std::string second = "beta a-very-long-word-indeed delta beta\n";
+  reducer.add({bytes(second), second.size()});
+  counts got;
+  reducer.drain([&](std::string_view w, std::uint32_t& id, std::uint64_t c) {
+    got[std::string(w)] = c;
+    const auto known = ids.find(std::string(w));
+    EXPECT_EQ(id, known == ids.end() ? local_word_table::no_id : known->second) << w;
+  });
+  EXPECT_EQ(got, (counts{{"beta", 2}, {"a-very-long-word-indeed", 1}, {"delta", 1}}));
+  reducer.clear();
+  reducer.add({bytes(second), second.size()});
+  reducer.drain([&](std::string_view w, std::uint32_t& id, std::uint64_t) { EXPECT_EQ(id, local_word_table::no_id) << w; });
+}
+
+TEST(LocalWordTable, CountsSpillInsteadOfWrapping) {
+  local_word_table table(3);  // slots hold at most 3 before spilling
+  const std::string words[] = {"w", "longer-than-sixteen-bytes", "x"};
+  for (int k = 0; k < 1000; ++k) {
+    const std::string& w = words[k % 3 == 2 ? 2 : k % 2];
+    table.reserve(1);
+    table.add(bytes(w), w.size(), key_word(bytes(w), w.size()));
+    if (k == 500) {  // growth with spilled counts in flight
+      for (int extra = 0; extra < 5000; ++extra) {
+        std::string e(1, 'e');
+        e += std::to_string(extra);
+        table.reserve(1);
+        table.add(bytes(e), e.size(), key_word(bytes(e), e.size()));
+      }
+    }
+  }
+  counts got;
+  table.drain([&](std::string_view w, std::uint32_t&, std::uint64_t c) {
+    if (w[0] != 'e') got[std::string(w)] = c;
+  });
+  counts want;
+  for (int k = 0; k < 1000; ++k) ++want[words[k % 3 == 2 ? 2 : k % 2]];
+  EXPECT_EQ(got, want);
+}
+
+}  // namespace
+}  // namespace wcs
