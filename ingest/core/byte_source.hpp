@@ -26,6 +26,12 @@ class byte_source {
   virtual ~byte_source() = default;
   // Reads what is available into `into`, waiting at most until `deadline`.
   virtual read_result read(std::span<std::uint8_t> into, steady_time deadline) = 0;
+
+  // A source held in memory as a whole (a memory-mapped file) returns it here, and the receiver
+  // takes its chunks in place instead of reading copies; empty for streams.
+  virtual std::span<const std::uint8_t> mapped() const { return {}; }
+  // The engine is done with mapped() up to `end`: its pages may leave memory.
+  virtual void consumed(const std::uint8_t* /*end*/) {}
 };
 
 }  // namespace wcs

@@ -21,6 +21,7 @@ class chunk_ring {
   void release(host_buffer* buffer);
 
   std::size_t buffer_bytes() const { return buffer_bytes_; }
+  std::size_t buffers() const { return all_.size(); }
 
  private:
   std::size_t buffer_bytes_;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,10 +28,27 @@ file_source::file_source(const std::string& path) {
     throw std::runtime_error(fmt::format("cannot read {}: is a directory", path));
   }
   ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    void* m = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (m != MAP_FAILED) {  // otherwise read() it
+      map_ = static_cast<const std::uint8_t*>(m);
+      map_bytes_ = static_cast<std::size_t>(st.st_size);
+      ::madvise(m, map_bytes_, MADV_SEQUENTIAL);
+    }
+  }
 }
 
 file_source::~file_source() {
+  if (map_ != nullptr) ::munmap(const_cast<std::uint8_t*>(map_), map_bytes_);
   if (owned_) ::close(fd_);
+}
+
+void file_source::consumed(const std::uint8_t* end) {
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t upto = static_cast<std::size_t>(end - map_) / page * page;
+  if (upto <= dropped_) return;
+  ::madvise(const_cast<std::uint8_t*>(map_) + dropped_, upto - dropped_, MADV_DONTNEED);
+  dropped_ = upto;
 }
 
 read_result file_source::read(std::span<std::uint8_t> into, steady_time deadline) {

@@ -1,5 +1,7 @@
 #pragma once
-// A file (or stdin, "-") read as one stream: for benchmarks, scripts and deterministic tests.
+// A file (or stdin, "-") read as one stream: for benchmarks, scripts and deterministic tests. A regular
+// file is memory-mapped, so the engine counts it in place without copying it into the ingest ring;
+// consumed() drops the pages behind the engine, keeping memory bounded by the ring as for sockets.
 #include <string>
 
 #include "ingest/core/byte_source.hpp"
@@ -14,10 +16,15 @@ class file_source final : public byte_source {
   file_source& operator=(const file_source&) = delete;
 
   read_result read(std::span<std::uint8_t> into, steady_time deadline) override;
+  std::span<const std::uint8_t> mapped() const override { return {map_, map_bytes_}; }
+  void consumed(const std::uint8_t* end) override;
 
  private:
   int fd_ = -1;
   bool owned_ = false;
+  const std::uint8_t* map_ = nullptr;
+  std::size_t map_bytes_ = 0;
+  std::size_t dropped_ = 0;  // mapped bytes already given back
 };
 
 }  // namespace wcs

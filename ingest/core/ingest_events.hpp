@@ -12,12 +12,13 @@ namespace wcs {
 
 struct ingest_event {
   enum class kind {
-    chunk,      // whole lines of the open batch, in `buffer` [0, bytes); give the buffer back to the ring
+    chunk,      // whole lines of the open batch, at data [0, bytes); then give `buffer` back to the ring
     batch_end,  // the open batch is complete: its time is batch_ms
     finished    // the stream has ended; no more events
   };
   kind what = kind::finished;
-  host_buffer* buffer = nullptr;
+  host_buffer* buffer = nullptr;      // the ring buffer this chunk holds (in a mapped source: a ticket)
+  const std::uint8_t* data = nullptr;  // the chunk's bytes: in `buffer`, or in the mapped source
   std::size_t bytes = 0;
   std::uint64_t lines = 0;
   std::int64_t batch_ms = 0;

@@ -19,8 +19,8 @@ std::int64_t wall_clock_ms() {
 }
 
 receiver::receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy)
-    : source_(source), ring_(ring), out_(out), policy_(policy), lines_left_(policy.lines_per_batch),
-      next_batch_ms_(policy.first_batch_ms) {}
+    : source_(source), ring_(ring), out_(out), policy_(policy), mapped_(source.mapped()),
+      lines_left_(policy.lines_per_batch), next_batch_ms_(policy.first_batch_ms) {}
 
 receiver::~receiver() {
   stop();
@@ -36,10 +36,25 @@ void receiver::join() {
 void receiver::seal_chunk(std::size_t cut) {
   if (cut == 0) return;
   host_buffer* next = ring_.acquire();
-  std::memcpy(next->data(), buffer_->data() + cut, filled_ - cut);
-  out_.push({ingest_event::kind::chunk, buffer_, cut, lines_, 0, std::chrono::steady_clock::now()});
+  const std::uint8_t* next_window = next->data();
+  if (mapped_.empty()) {
+    std::memcpy(next->data(), window_ + cut, filled_ - cut);
+  } else {
+    // The engine releases chunks in order, and this thread holds two tickets (this chunk's and
+    // `next`): every chunk but the newest buffers() - 2 is done, and its pages may go.
+    next_window = window_ + cut;
+    const std::uint8_t* done = nullptr;
+    while (in_flight_ends_.size() + 2 > ring_.buffers()) {
+      done = in_flight_ends_.front();
+      in_flight_ends_.pop_front();
+    }
+    if (done != nullptr) source_.consumed(done);
+    in_flight_ends_.push_back(window_ + cut);
+  }
+  out_.push({ingest_event::kind::chunk, buffer_, window_, cut, lines_, 0, std::chrono::steady_clock::now()});
   batch_bytes_ += cut;
   buffer_ = next;
+  window_ = next_window;
   filled_ -= cut;
   scanned_ -= cut;
   last_end_ = 0;
@@ -48,7 +63,7 @@ void receiver::seal_chunk(std::size_t cut) {
 
 void receiver::seal_batch() {
   seal_chunk(last_end_);
-  out_.push({ingest_event::kind::batch_end, nullptr, 0, 0, next_batch_ms_, std::chrono::steady_clock::now()});
+  out_.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, next_batch_ms_, std::chrono::steady_clock::now()});
   next_batch_ms_ += policy_.interval_ms;
   lines_left_ = policy_.lines_per_batch;
   batch_bytes_ = 0;
@@ -57,14 +72,14 @@ void receiver::seal_batch() {
 void receiver::on_data(std::size_t bytes) {
   filled_ += bytes;
   if (policy_.lines_per_batch == 0) {
-    const line_scan_result r = scanner_.scan(buffer_->data() + scanned_, filled_ - scanned_, std::numeric_limits<std::uint64_t>::max());
+    const line_scan_result r = scanner_.scan(window_ + scanned_, filled_ - scanned_, std::numeric_limits<std::uint64_t>::max());
     if (r.last_end != 0) last_end_ = scanned_ + r.last_end;
     lines_ += r.lines;
     scanned_ = filled_;
     return;
   }
   while (scanned_ < filled_) {
-    const line_scan_result r = scanner_.scan(buffer_->data() + scanned_, filled_ - scanned_, lines_left_);
+    const line_scan_result r = scanner_.scan(window_ + scanned_, filled_ - scanned_, lines_left_);
     if (r.last_end != 0) last_end_ = scanned_ + r.last_end;
     lines_ += r.lines;
     lines_left_ -= r.lines;
@@ -80,7 +95,7 @@ void receiver::seal_full_buffer() {
   }
   // One line fills the whole buffer. Cut after its last whitespace byte so no word is split; a word
   // longer than the buffer is cut at a UTF-8 unit boundary. The line is still counted once, at its end.
-  const std::uint8_t* p = buffer_->data();
+  const std::uint8_t* p = window_;
   std::size_t cut = filled_;
   while (cut > 0 && !is_ascii_space(p[cut - 1])) --cut;
   if (cut == 0) {
@@ -110,9 +125,20 @@ void receiver::end_of_connection() {
   if (partial_line && policy_.lines_per_batch != 0 && --lines_left_ == 0) seal_batch();
 }
 
+// The next bytes of the stream, appended to the open chunk: read into its buffer, or (mapped) the
+// mapping's next bytes taken as they are.
+read_result receiver::read_more(steady_time deadline) {
+  const std::size_t room = std::min(max_read_bytes, ring_.buffer_bytes() - filled_);
+  if (mapped_.empty()) return source_.read({buffer_->data() + filled_, room}, deadline);
+  const auto left = static_cast<std::size_t>(mapped_.data() + mapped_.size() - (window_ + filled_));
+  if (left == 0) return {read_status::finished};
+  return {read_status::data, std::min(room, left)};
+}
+
 void receiver::run() {
   try {
     buffer_ = ring_.acquire();
+    window_ = mapped_.empty() ? buffer_->data() : mapped_.data();
     const bool by_time = policy_.lines_per_batch == 0;
     for (;;) {
       if (stop_.load()) {
@@ -133,7 +159,7 @@ void receiver::run() {
         seal_full_buffer();
         continue;
       }
-      const read_result r = source_.read({buffer_->data() + filled_, std::min(max_read_bytes, ring_.buffer_bytes() - filled_)}, deadline);
+      const read_result r = read_more(deadline);
       if (r.status == read_status::data) {
         on_data(r.bytes);
       } else if (r.status == read_status::closed) {
@@ -156,7 +182,7 @@ void receiver::run() {
     error_ = e.what();
   }
   ring_.release(buffer_);
-  out_.push({ingest_event::kind::finished, nullptr, 0, 0, 0, std::chrono::steady_clock::now()});
+  out_.push({ingest_event::kind::finished, nullptr, nullptr, 0, 0, 0, std::chrono::steady_clock::now()});
 }
 
 }  // namespace wcs

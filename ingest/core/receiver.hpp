@@ -5,8 +5,11 @@
 //  - By line count (--batch-lines): batch times advance by one interval per batch, without waiting.
 // Chunks always end at a line end, at the end of a connection, or (a line longer than a whole buffer)
 // after its last whitespace, so every chunk tokenizes on its own.
+// A mapped source (byte_source::mapped) is cut the same way but in place: a chunk points into the
+// mapping and its ring buffer is only a ticket, so the ring still bounds what is in flight.
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <thread>
 
@@ -50,6 +53,7 @@ class receiver {
   void seal_batch();
   void seal_full_buffer();
   void end_of_connection();
+  read_result read_more(steady_time deadline);
 
   byte_source& source_;
   chunk_ring& ring_;
@@ -60,11 +64,14 @@ class receiver {
   std::string error_;
 
   line_scanner scanner_;
+  std::span<const std::uint8_t> mapped_;
+  std::deque<const std::uint8_t*> in_flight_ends_;  // mapped: ends of the chunks the engine may still hold
   host_buffer* buffer_ = nullptr;
-  std::size_t filled_ = 0;    // bytes in buffer_
-  std::size_t scanned_ = 0;   // bytes of buffer_ already scanned for line ends
-  std::size_t last_end_ = 0;  // just past the last line end in buffer_ (0: none)
-  std::uint64_t lines_ = 0;   // line ends in buffer_[0, last_end_)
+  const std::uint8_t* window_ = nullptr;  // the open chunk's bytes: buffer_'s, or in mapped_
+  std::size_t filled_ = 0;    // bytes in window_
+  std::size_t scanned_ = 0;   // bytes of window_ already scanned for line ends
+  std::size_t last_end_ = 0;  // just past the last line end in window_ (0: none)
+  std::uint64_t lines_ = 0;   // line ends in window_[0, last_end_)
   std::uint64_t lines_left_ = 0;
   std::uint64_t batch_bytes_ = 0;
   std::int64_t next_batch_ms_ = 0;

@@ -119,7 +119,7 @@ class local_word_table {
   }
 
  private:
-  static constexpr std::size_t initial_capacity = 1 << 12;
+  static constexpr std::size_t initial_capacity = 1 << 16;
 
   // What only inserts, long-word compares and drains read, kept apart from the slots.
   struct word_ref {

@@ -2,6 +2,7 @@
 // lines counted as BufferedReader.readLine sees them, chunks never spanning two connections.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <deque>
 #include <random>
 #include <string>
@@ -35,14 +36,35 @@ class scripted_source final : public byte_source {
   std::deque<std::string> reads_;
 };
 
+// A file held in memory as a whole, as a memory-mapped file_source is. consumed() must never reach
+// into a chunk the engine has not released yet.
+class mapped_source final : public byte_source {
+ public:
+  explicit mapped_source(std::string text) : text_(std::move(text)) {}
+  read_result read(std::span<std::uint8_t>, steady_time) override { return {read_status::finished}; }
+  std::span<const std::uint8_t> mapped() const override {
+    return {reinterpret_cast<const std::uint8_t*>(text_.data()), text_.size()};
+  }
+  void consumed(const std::uint8_t* end) override {
+    EXPECT_LE(end, released_end.load()) << "pages dropped under the engine";
+    EXPECT_GE(end, consumed_end) << "consumed() went backwards";
+    consumed_end = end;
+  }
+  std::atomic<const std::uint8_t*> released_end{nullptr};  // end of the chunks the engine released
+  const std::uint8_t* consumed_end = nullptr;
+
+ private:
+  std::string text_;
+};
+
 struct batch {
   std::vector<std::string> chunks;
   std::uint64_t lines = 0;
   std::int64_t batch_ms = 0;
 };
 
-std::vector<batch> run(std::vector<std::string> reads, std::uint64_t lines_per_batch, std::size_t buffer_bytes = 64) {
-  scripted_source source(std::move(reads));
+std::vector<batch> run_source(byte_source& source, std::uint64_t lines_per_batch, std::size_t buffer_bytes) {
+  auto* mapped = dynamic_cast<mapped_source*>(&source);
   chunk_ring ring(4, buffer_bytes);
   event_queue events;
   receiver rx(source, ring, events, batch_policy{1000, 5000, lines_per_batch});
@@ -52,8 +74,9 @@ std::vector<batch> run(std::vector<std::string> reads, std::uint64_t lines_per_b
     const ingest_event e = events.pop();
     if (e.what == ingest_event::kind::finished) break;
     if (e.what == ingest_event::kind::chunk) {
-      out.back().chunks.emplace_back(reinterpret_cast<const char*>(e.buffer->data()), e.bytes);
+      out.back().chunks.emplace_back(reinterpret_cast<const char*>(e.data), e.bytes);
       out.back().lines += e.lines;
+      if (mapped != nullptr) mapped->released_end.store(e.data + e.bytes);
       ring.release(e.buffer);
     } else {
       out.back().batch_ms = e.batch_ms;
@@ -64,6 +87,11 @@ std::vector<batch> run(std::vector<std::string> reads, std::uint64_t lines_per_b
   EXPECT_TRUE(rx.error().empty()) << rx.error();
   out.pop_back();  // the open (empty) batch after the last batch end
   return out;
+}
+
+std::vector<batch> run(std::vector<std::string> reads, std::uint64_t lines_per_batch, std::size_t buffer_bytes = 64) {
+  scripted_source source(std::move(reads));
+  return run_source(source, lines_per_batch, buffer_bytes);
 }
 
 std::string joined(const std::vector<batch>& batches) {
@@ -145,6 +173,36 @@ TEST(Receiver, LineLongerThanTheBufferIsKeptWhole) {
     for (const auto& c : b.chunks) EXPECT_TRUE(c.back() == ' ' || c.back() == '\n') << "a word was split: " << c;
   }
   EXPECT_EQ(lines, 2u);
+}
+
+// A mapped file is cut in place into the same batches as the same bytes read from a stream, and its
+// pages are given back only behind the engine.
+TEST(Receiver, MappedSourceBatchesLikeAStream) {
+  std::mt19937_64 rng(7);
+  const std::string pieces[] = {"word", " ", "\n", "\r", "\r\n", "longerword", "\t"};
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const std::size_t parts = rng() % 400;
+    for (std::size_t i = 0; i < parts; ++i) text += pieces[rng() % std::size(pieces)];
+    if (rng() % 4 == 0) text += std::string(150, 'x');  // a word longer than the buffer
+    const std::uint64_t lines_per_batch = rng() % 3 == 0 ? 0 : 1 + rng() % 20;
+    const std::size_t buffer_bytes = 16 + rng() % 100;
+    mapped_source mapped(text);
+    const auto got = run_source(mapped, lines_per_batch == 0 ? 1000000 : lines_per_batch, buffer_bytes);
+    std::vector<std::string> reads;
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t n = 1 + rng() % 40;
+      reads.push_back(text.substr(at, n));
+      at += n;
+    }
+    const auto want = run(reads, lines_per_batch == 0 ? 1000000 : lines_per_batch, buffer_bytes);
+    ASSERT_EQ(got.size(), want.size()) << ::testing::PrintToString(text);
+    for (std::size_t b = 0; b < got.size(); ++b) {
+      EXPECT_EQ(joined({got[b]}), joined({want[b]})) << "batch " << b << " of " << ::testing::PrintToString(text);
+      EXPECT_EQ(got[b].lines, want[b].lines) << "batch " << b;
+    }
+    EXPECT_EQ(joined(got), text);
+  }
 }
 
 TEST(Receiver, FirstBatchAfterStart) {
