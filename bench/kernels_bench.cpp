@@ -63,7 +63,7 @@ void BM_local_aggregate(benchmark::State& state) {
   for (auto _ : state) {
     cpu_reducer reducer(simd::active(), corpus().size() + 1);  // one slice: one thread
     reducer.add({text(), corpus().size()});
-    reducer.drain([](std::string_view, std::uint32_t&, std::uint64_t) {});
+    reducer.drain([](std::size_t, std::string_view, std::uint32_t&, std::uint64_t) {});
     words = reducer.drained_words();
   }
   set_throughput(state, words);

@@ -8,10 +8,17 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   // Ids the worker tables keep from earlier batches are void once the dictionary was renumbered: look
   // every word up again, then let the tables start empty (which also frees the dropped words).
   const bool renumbered = dict.generation() != generation_;
-  // A word counted by several workers appears once per worker: merge by id.
-  reducer_.drain([&](std::string_view word, std::uint32_t& id, std::uint64_t count) {
-    if (renumbered || id == local_word_table::no_id) id = dict.intern(word);
-    if (id >= slot_of_id_.size()) slot_of_id_.resize(dict.size() + dict.size() / 2 + 1, 0);
+  // The tables are drained in parallel; only the dictionary lookups of new words and the merge of the
+  // tables (a word counted by several workers appears once per worker) are serial.
+  drained_.resize(reducer_.tables());
+  reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
+    if (renumbered || id == local_word_table::no_id) {
+      drained_[t].unknown_ids.push_back({&id, word, count});
+    } else {
+      drained_[t].known_ids.push_back({id, count});
+    }
+  });
+  const auto merge = [&](std::uint32_t id, std::uint64_t count) {
     std::uint32_t& slot = slot_of_id_[id];
     if (slot == 0) {
       out.ids.push_back(id);
@@ -20,7 +27,17 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
     } else {
       out.counts[slot - 1] += count;
     }
-  });
+  };
+  for (auto& table : drained_) {
+    for (const auto& u : table.unknown_ids) *u.id = dict.intern(u.word);
+  }
+  if (slot_of_id_.size() < dict.size()) slot_of_id_.resize(dict.size() + dict.size() / 2 + 1, 0);
+  for (auto& table : drained_) {
+    for (const auto& u : table.unknown_ids) merge(*u.id, u.count);
+    for (const auto& k : table.known_ids) merge(k.id, k.count);
+    table.unknown_ids.clear();
+    table.known_ids.clear();
+  }
   for (const std::uint32_t id : out.ids) slot_of_id_[id] = 0;
   if (renumbered) {
     reducer_.clear();

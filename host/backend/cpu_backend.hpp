@@ -1,4 +1,5 @@
 #pragma once
+#include <string_view>
 #include <vector>
 
 #include "host/backend/backend.hpp"
@@ -13,7 +14,23 @@ class cpu_backend final : public backend {
   std::uint64_t finish_batch(dictionary& dict, batch_table& out) override;
 
  private:
+  // What one worker table held for the batch: words with a known id, and words to look up.
+  struct table_counts {
+    struct known {
+      std::uint32_t id;
+      std::uint64_t count;
+    };
+    struct unknown {
+      std::uint32_t* id;  // where the table keeps the word's id
+      std::string_view word;
+      std::uint64_t count;
+    };
+    std::vector<known> known_ids;
+    std::vector<unknown> unknown_ids;
+  };
+
   cpu_reducer reducer_;
+  std::vector<table_counts> drained_;
   std::vector<std::uint32_t> slot_of_id_;  // id -> position in out + 1 while merging (0: absent)
   std::uint64_t generation_ = 0;           // the dictionary's generation the reducer's ids belong to
 };

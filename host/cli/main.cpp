@@ -81,7 +81,7 @@ int run(const wcs::options& o) {
   policy.lines_per_batch = o.batch_lines;
   policy.first_batch_ms = setup.first_batch_ms;
 
-  wcs::chunk_ring ring(o.buffers, o.buffer_mb << 20);
+  wcs::chunk_ring ring(o.buffers, o.buffer_mb << 20, !source->mapped().empty());
   wcs::event_queue events;
   wcs::engine eng(*backend, std::move(setup), config);
   spdlog::info("backend {}, batch {} ms, modes {}, first batch {}", backend->name(), o.batch_ms, fmt::join(o.modes, ","),

@@ -22,7 +22,7 @@ std::uint64_t spread(std::uint64_t h) {
 dictionary::id_type dictionary::intern(std::string_view w) { return intern(w, hash_word(w)); }
 
 dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
-  if (index_.empty()) rehash(1 << 12);
+  if (index_.empty()) rehash(1 << 16);
   std::size_t i = spread(hash) >> shift_;
   for (;;) {
     const id_type id = index_[i];

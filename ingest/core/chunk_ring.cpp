@@ -2,9 +2,15 @@
 
 namespace wcs {
 
-chunk_ring::chunk_ring(std::size_t buffers, std::size_t buffer_bytes) : buffer_bytes_(buffer_bytes) {
+chunk_ring::chunk_ring(std::size_t buffers, std::size_t buffer_bytes, bool tickets_only) : buffer_bytes_(buffer_bytes) {
   all_.reserve(buffers);
-  for (std::size_t i = 0; i < buffers; ++i) all_.emplace_back(buffer_bytes);
+  for (std::size_t i = 0; i < buffers; ++i) {
+    if (tickets_only) {
+      all_.emplace_back();
+    } else {
+      all_.emplace_back(buffer_bytes);
+    }
+  }
   for (auto& b : all_) free_.push_back(&b);
 }
 

@@ -14,7 +14,9 @@ namespace wcs {
 
 class chunk_ring {
  public:
-  chunk_ring(std::size_t buffers, std::size_t buffer_bytes);
+  // tickets_only: the buffers hold no memory; they only bound the chunks in flight (a mapped source's
+  // chunks point into the mapping).
+  chunk_ring(std::size_t buffers, std::size_t buffer_bytes, bool tickets_only = false);
 
   // Blocks until a buffer is free.
   host_buffer* acquire();

@@ -32,7 +32,7 @@ host_buffer::host_buffer(std::size_t capacity) : capacity_(capacity) {
   std::uint8_t* p = try_pinned(capacity);
   pinned_ = p != nullptr;
   if (p == nullptr) p = static_cast<std::uint8_t*>(allocate_large(capacity));
-  data_ = std::unique_ptr<std::uint8_t, deleter>(p, deleter{pinned_});
+  data_ = std::unique_ptr<std::uint8_t, deleter>(p, deleter{pinned_, capacity});
 }
 
 void host_buffer::deleter::operator()(std::uint8_t* p) const {
@@ -42,7 +42,7 @@ void host_buffer::deleter::operator()(std::uint8_t* p) const {
     return;
   }
 #endif
-  free_large(p);
+  free_large(p, bytes);
 }
 
 }  // namespace wcs

@@ -20,9 +20,10 @@ class host_buffer {
  private:
   struct deleter {
     bool pinned;
+    std::size_t bytes;
     void operator()(std::uint8_t* p) const;
   };
-  std::unique_ptr<std::uint8_t, deleter> data_{nullptr, deleter{false}};
+  std::unique_ptr<std::uint8_t, deleter> data_{nullptr, deleter{false, 0}};
   std::size_t capacity_ = 0;
   bool pinned_ = false;
 };

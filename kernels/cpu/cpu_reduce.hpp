@@ -3,6 +3,7 @@
 // tasks tokenize each slice into their worker's local table (no lock, no allocation per word). At the
 // end of a batch the per-worker tables are drained (a word may appear in several of them).
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 
 #include <cstdint>
 #include <span>
@@ -21,16 +22,25 @@ class cpu_reducer {
   // Tokenizes and counts text (whole lines) into the open batch; parallel, returns when done.
   void add(std::span<const std::uint8_t> text);
 
-  // fn(std::string_view word, std::uint32_t& id, std::uint64_t count) for every partial count of the
-  // open batch (see local_word_table::drain), then empties it. Serial.
+  // Worker tables (each drain() hands out one table's words under one index below this).
+  std::size_t tables() const { return locals_.size(); }
+
+  // fn(std::size_t table, std::string_view word, std::uint32_t& id, std::uint64_t count) for every
+  // partial count of the open batch (see local_word_table::drain), then empties it. Each worker table
+  // is drained by its own task: calls for one table are in order, calls for different tables may run
+  // at the same time.
   template <class Fn>
   void drain(Fn&& fn) {
-    for (auto& local : locals_) {
-      local.table.drain([&](std::string_view word, std::uint32_t& id, std::uint64_t count) {
-        words_ += count;
-        fn(word, id, count);
+    std::vector<local_word_table*> all;
+    for (auto& local : locals_) all.push_back(&local.table);
+    std::vector<std::uint64_t> words(all.size(), 0);
+    tbb::parallel_for(std::size_t{0}, all.size(), [&](std::size_t t) {
+      all[t]->drain([&](std::string_view word, std::uint32_t& id, std::uint64_t count) {
+        words[t] += count;
+        fn(t, word, id, count);
       });
-    }
+    });
+    for (const std::uint64_t w : words) words_ += w;
   }
 
   // Forgets every word and the ids drains gave them (call between batches).

@@ -143,19 +143,18 @@ class local_word_table {
     pending_ = 0;
   }
 
+  // Fresh zeroed slots (all empty); a ref is only read once its slot holds a word.
   void reset_slots(std::size_t capacity) {
-    slots_.assign(capacity, slot{0, 0, 0});
-    refs_.assign(capacity, word_ref{0, no_id});
+    slots_ = large_array<slot>(capacity);
+    refs_ = large_array<word_ref>(capacity);
     mask_ = capacity - 1;
     shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
   }
 
   void grow() {
-    std::vector<slot, large_allocator<slot>> old_slots;
-    std::vector<word_ref, large_allocator<word_ref>> old_refs;
+    large_array<slot> old_slots = std::move(slots_);
+    large_array<word_ref> old_refs = std::move(refs_);
     std::vector<std::uint64_t> old_spilled;
-    old_slots.swap(slots_);
-    old_refs.swap(refs_);
     old_spilled.swap(spilled_);
     reset_slots(old_slots.size() * 2);
     if (!old_spilled.empty()) spilled_.assign(slots_.size(), 0);
@@ -169,8 +168,8 @@ class local_word_table {
     }
   }
 
-  std::vector<slot, large_allocator<slot>> slots_;
-  std::vector<word_ref, large_allocator<word_ref>> refs_;
+  large_array<slot> slots_;
+  large_array<word_ref> refs_;
   std::vector<std::uint64_t> spilled_;  // counts beyond the slots' 32 bits; empty until the first spill
   std::vector<std::uint8_t> arena_;
   std::size_t mask_ = 0;

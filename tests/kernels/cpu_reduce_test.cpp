@@ -44,7 +44,7 @@ TEST(CpuReduce, CountsEqualTheReferencePerInstructionSet) {
       cpu_reducer reducer(impl, 64 + rng() % 700);  // small slices: many slice edges
       reducer.add({bytes(text), text.size()});
       counts got;
-      reducer.drain([&](std::string_view w, std::uint32_t&, std::uint64_t c) { got[std::string(w)] += c; });
+      reducer.drain([&](std::size_t, std::string_view w, std::uint32_t&, std::uint64_t c) { got[std::string(w)] += c; });
       const counts want = reference_counts(text);
       ASSERT_EQ(got, want) << impl.name << " on " << ::testing::PrintToString(text);
       std::uint64_t total = 0;
@@ -59,7 +59,8 @@ TEST(CpuReduce, TablesKeepIdsAcrossBatchesUntilCleared) {
   const std::string first = "alpha beta gamma alpha a-very-long-word-indeed\n";
   reducer.add({bytes(first), first.size()});
   std::map<std::string, std::uint32_t> ids;
-  reducer.drain([&](std::string_view w, std::uint32_t& id, std::uint64_t) {
+  // Short single-slice chunks: counted on this thread, one table (so the drains below are serial).
+  reducer.drain([&](std::size_t, std::string_view w, std::uint32_t& id, std::uint64_t) {
     EXPECT_EQ(id, local_word_table::no_id) << w;
     id = static_cast<std::uint32_t>(ids.size());
     ids[std::string(w)] = id;
@@ -67,7 +68,7 @@ TEST(CpuReduce, TablesKeepIdsAcrossBatchesUntilCleared) {
   const std::string second = "beta a-very-long-word-indeed delta beta\n";
   reducer.add({bytes(second), second.size()});
   counts got;
-  reducer.drain([&](std::string_view w, std::uint32_t& id, std::uint64_t c) {
+  reducer.drain([&](std::size_t, std::string_view w, std::uint32_t& id, std::uint64_t c) {
     got[std::string(w)] = c;
     const auto known = ids.find(std::string(w));
     EXPECT_EQ(id, known == ids.end() ? local_word_table::no_id : known->second) << w;
@@ -75,7 +76,7 @@ TEST(CpuReduce, TablesKeepIdsAcrossBatchesUntilCleared) {
   EXPECT_EQ(got, (counts{{"beta", 2}, {"a-very-long-word-indeed", 1}, {"delta", 1}}));
   reducer.clear();
   reducer.add({bytes(second), second.size()});
-  reducer.drain([&](std::string_view w, std::uint32_t& id, std::uint64_t) { EXPECT_EQ(id, local_word_table::no_id) << w; });
+  reducer.drain([&](std::size_t, std::string_view w, std::uint32_t& id, std::uint64_t) { EXPECT_EQ(id, local_word_table::no_id) << w; });
 }
 
 TEST(LocalWordTable, CountsSpillInsteadOfWrapping) {
