@@ -5,6 +5,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -24,6 +25,12 @@ class cpu_reducer {
 
   // Worker tables (each drain() hands out one table's words under one index below this).
   std::size_t tables() const { return locals_.size(); }
+  // Distinct words of the largest worker table (what one table's drain can hand out).
+  std::size_t largest_table() const {
+    std::size_t n = 0;
+    for (const auto& local : locals_) n = std::max(n, local.table.size());
+    return n;
+  }
 
   // fn(std::size_t table, std::string_view word, std::uint32_t& id, std::uint64_t count) for every
   // partial count of the open batch (see local_word_table::drain), then empties it. Each worker table

@@ -26,6 +26,11 @@ class local_word_table {
     std::uint32_t count;
     std::uint32_t length;  // 0: empty (words are never empty)
   };
+  // What only inserts, long-word compares and drains read, kept apart from the slots.
+  struct word_ref {
+    std::uint64_t offset;  // in arena_
+    std::uint32_t id;
+  };
 
  public:
   static constexpr std::uint32_t no_id = ~std::uint32_t{0};
@@ -46,13 +51,29 @@ class local_word_table {
   // registers (stores to counts could otherwise alias the table's own fields). Void after add().
   class probe {
    public:
-    // Counts a word of up to 8 bytes, 8 bytes readable from `word`, if present; false: absent (add() it).
+    // Counts a word of up to 16 bytes, 8 bytes readable from `word`, if present; false: absent (add()
+    // it). Up to 8 bytes the slot alone identifies the word; 9..16 also compare the last 8 bytes.
     [[gnu::always_inline]] bool take(const std::uint8_t* word, std::size_t length) const {
-      const std::uint64_t prefix = detail::load<std::uint64_t>(word) & detail::byte_mask[length];
-      std::size_t i = detail::key_short(prefix).hash >> shift_;
+      if (length <= 8) {
+        const std::uint64_t prefix = detail::load<std::uint64_t>(word) & detail::byte_mask[length];
+        std::size_t i = detail::key_short(prefix).hash >> shift_;
+        for (;;) {
+          slot& s = slots_[i];
+          if (s.prefix == prefix && s.length == length) {
+            ++s.count;
+            return true;
+          }
+          if (s.length == 0) return false;
+          i = (i + 1) & mask_;
+        }
+      }
+      const word_key key = detail::key_long(word, length);
+      const std::uint64_t last = detail::load<std::uint64_t>(word + length - 8);
+      std::size_t i = key.hash >> shift_;
       for (;;) {
         slot& s = slots_[i];
-        if (s.prefix == prefix && s.length == length) {
+        if (s.prefix == key.prefix && s.length == length &&
+            detail::load<std::uint64_t>(arena_ + refs_[i].offset + length - 8) == last) {
           ++s.count;
           return true;
         }
@@ -63,12 +84,15 @@ class local_word_table {
 
    private:
     friend class local_word_table;
-    probe(slot* slots, std::size_t mask, unsigned shift) : slots_(slots), mask_(mask), shift_(shift) {}
+    probe(slot* slots, const word_ref* refs, const std::uint8_t* arena, std::size_t mask, unsigned shift)
+        : slots_(slots), refs_(refs), arena_(arena), mask_(mask), shift_(shift) {}
     slot* slots_;
+    const word_ref* refs_;
+    const std::uint8_t* arena_;
     std::size_t mask_;
     unsigned shift_;
   };
-  probe hot_probe() { return probe(slots_.data(), mask_, shift_); }
+  probe hot_probe() { return probe(slots_.data(), refs_.data(), arena_.data(), mask_, shift_); }
 
   // Counts any word, inserting it when new.
   void add(const std::uint8_t* word, std::size_t length, word_key key) {
@@ -121,11 +145,6 @@ class local_word_table {
  private:
   static constexpr std::size_t initial_capacity = 1 << 16;
 
-  // What only inserts, long-word compares and drains read, kept apart from the slots.
-  struct word_ref {
-    std::uint64_t offset;  // in arena_
-    std::uint32_t id;
-  };
 
   [[gnu::noinline]] void insert_at(std::size_t i, const std::uint8_t* word, std::size_t length, word_key key) {
     slots_[i] = slot{key.prefix, 1, static_cast<std::uint32_t>(length)};

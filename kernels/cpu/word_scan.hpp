@@ -8,7 +8,7 @@
 // offered to the sink's probe (a small value held in registers, e.g. a hash table's hit path), and
 // only what the probe does not take leaves the loop. The sink provides
 //   sink.probe()                         a value P with `bool P::take(word, length)` for words of up
-//                                        to 8 bytes with 8 readable bytes; called again after any
+//                                        to 16 bytes with 8 readable bytes; called again after any
 //                                        other sink call (which may change what it probes);
 //   sink.words(block, deferred, count)   the other words of an ASCII block, in order: deferred[k] is
 //                                        {start in block, length}; 8 bytes readable from each start;
@@ -76,7 +76,7 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
       const auto length = static_cast<unsigned>(__builtin_ctzll(ends)) - s;
       starts &= starts - 1;
       ends &= ends - 1;
-      if (length <= 8 && probe.take(block + s, length)) continue;
+      if (length <= 16 && probe.take(block + s, length)) continue;
       deferred[count++] = {static_cast<std::uint8_t>(s), static_cast<std::uint8_t>(length)};
     }
     if (count != 0) {
