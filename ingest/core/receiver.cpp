@@ -128,8 +128,8 @@ void receiver::end_of_connection() {
 // The next bytes of the stream, appended to the open chunk: read into its buffer, or (mapped) the
 // mapping's next bytes taken as they are.
 read_result receiver::read_more(steady_time deadline) {
-  const std::size_t room = std::min(max_read_bytes, ring_.buffer_bytes() - filled_);
-  if (mapped_.empty()) return source_.read({buffer_->data() + filled_, room}, deadline);
+  const std::size_t room = ring_.buffer_bytes() - filled_;
+  if (mapped_.empty()) return source_.read({buffer_->data() + filled_, std::min(max_read_bytes, room)}, deadline);
   const auto left = static_cast<std::size_t>(mapped_.data() + mapped_.size() - (window_ + filled_));
   if (left == 0) return {read_status::finished};
   return {read_status::data, std::min(room, left)};
