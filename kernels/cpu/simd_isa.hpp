@@ -31,8 +31,30 @@ struct line_masks {
 
 enum class isa { avx2, sse2, scalar };
 
+// The UTF-8 of the Python whitespace above U+007F: U+0085, U+00A0 (C2 85, C2 A0), U+1680 (E1 9A 80),
+// U+2000..U+200A, U+2028, U+2029, U+202F (E2 80 80..8A, A8, A9, AF), U+205F (E2 81 9F), U+3000
+// (E3 80 80). Every classifier's unicode_space_starts(p) sets bit i when one of them starts at p[i]
+// (it reads p[0, 66)): a block without any splits at its ASCII whitespace alone, because a lead byte
+// is never a continuation, so no malformed sequence can swallow or fake one.
+inline bool unicode_space_at(const std::uint8_t* p) {
+  switch (p[0]) {
+    case 0xC2: return p[1] == 0x85 || p[1] == 0xA0;
+    case 0xE1: return p[1] == 0x9A && p[2] == 0x80;
+    case 0xE2:
+      if (p[1] == 0x81) return p[2] == 0x9F;
+      return p[1] == 0x80 && ((p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF);
+    case 0xE3: return p[1] == 0x80 && p[2] == 0x80;
+    default: return false;
+  }
+}
+
 struct isa_scalar {
   static constexpr isa kind = isa::scalar;
+  static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
+    std::uint64_t m = 0;
+    for (int i = 0; i < 64; ++i) m |= std::uint64_t{unicode_space_at(p + i)} << i;
+    return m;
+  }
   static block_masks classify(const std::uint8_t* p) {
     block_masks m{0, 0};
     for (int i = 0; i < 64; ++i) {
@@ -55,6 +77,26 @@ struct isa_scalar {
 // with min_epu8(x, width) == x because SSE/AVX2 have no unsigned byte compare.
 struct isa_sse2 {
   static constexpr isa kind = isa::sse2;
+  [[WCS_TARGET_SSE2]] static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
+    std::uint64_t m = 0;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k + 1));
+      const __m128i b2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k + 2));
+#define WCS_EQ(v, c) _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c)))
+      const __m128i low = _mm_sub_epi8(b2, _mm_set1_epi8(static_cast<char>(0x80)));  // 80..8A -> 0..10
+      const __m128i third = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(low, _mm_set1_epi8(10)), low),
+                                         _mm_or_si128(_mm_or_si128(WCS_EQ(b2, 0xA8), WCS_EQ(b2, 0xA9)), WCS_EQ(b2, 0xAF)));
+      __m128i hit = _mm_and_si128(WCS_EQ(b0, 0xC2), _mm_or_si128(WCS_EQ(b1, 0x85), WCS_EQ(b1, 0xA0)));
+      hit = _mm_or_si128(hit, _mm_and_si128(_mm_and_si128(WCS_EQ(b0, 0xE1), WCS_EQ(b1, 0x9A)), WCS_EQ(b2, 0x80)));
+      hit = _mm_or_si128(hit, _mm_and_si128(_mm_and_si128(WCS_EQ(b0, 0xE2), WCS_EQ(b1, 0x80)), third));
+      hit = _mm_or_si128(hit, _mm_and_si128(_mm_and_si128(WCS_EQ(b0, 0xE2), WCS_EQ(b1, 0x81)), WCS_EQ(b2, 0x9F)));
+      hit = _mm_or_si128(hit, _mm_and_si128(_mm_and_si128(WCS_EQ(b0, 0xE3), WCS_EQ(b1, 0x80)), WCS_EQ(b2, 0x80)));
+#undef WCS_EQ
+      m |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(hit))) << (16 * k);
+    }
+    return m;
+  }
   [[WCS_TARGET_SSE2]] static block_masks classify(const std::uint8_t* p) {
     block_masks m{0, 0};
     for (int k = 0; k < 4; ++k) {
@@ -81,6 +123,26 @@ struct isa_sse2 {
 
 struct isa_avx2 {
   static constexpr isa kind = isa::avx2;
+  [[WCS_TARGET_AVX2]] static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
+    std::uint64_t m = 0;
+    for (int k = 0; k < 2; ++k) {
+      const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
+      const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k + 1));
+      const __m256i b2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k + 2));
+#define WCS_EQ(v, c) _mm256_cmpeq_epi8(v, _mm256_set1_epi8(static_cast<char>(c)))
+      const __m256i low = _mm256_sub_epi8(b2, _mm256_set1_epi8(static_cast<char>(0x80)));  // 80..8A -> 0..10
+      const __m256i third = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(low, _mm256_set1_epi8(10)), low),
+                                            _mm256_or_si256(_mm256_or_si256(WCS_EQ(b2, 0xA8), WCS_EQ(b2, 0xA9)), WCS_EQ(b2, 0xAF)));
+      __m256i hit = _mm256_and_si256(WCS_EQ(b0, 0xC2), _mm256_or_si256(WCS_EQ(b1, 0x85), WCS_EQ(b1, 0xA0)));
+      hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(WCS_EQ(b0, 0xE1), WCS_EQ(b1, 0x9A)), WCS_EQ(b2, 0x80)));
+      hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(WCS_EQ(b0, 0xE2), WCS_EQ(b1, 0x80)), third));
+      hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(WCS_EQ(b0, 0xE2), WCS_EQ(b1, 0x81)), WCS_EQ(b2, 0x9F)));
+      hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(WCS_EQ(b0, 0xE3), WCS_EQ(b1, 0x80)), WCS_EQ(b2, 0x80)));
+#undef WCS_EQ
+      m |= std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(hit))) << (32 * k);
+    }
+    return m;
+  }
   [[WCS_TARGET_AVX2]] static block_masks classify(const std::uint8_t* p) {
     block_masks m{0, 0};
     for (int k = 0; k < 2; ++k) {

@@ -1,7 +1,7 @@
 #pragma once
-// The CPU tokenizer: Python str.split() over a buffer of whole lines, 64 bytes at a time. Blocks of
-// pure ASCII are split with bit masks; a block holding any byte >= 0x80 goes through the exact
-// sequential path (word_cursor), so the result equals for_each_word on every input.
+// The CPU tokenizer: Python str.split() over a buffer of whole lines, 64 bytes at a time. A block is
+// split with bit masks at its ASCII whitespace unless Unicode whitespace may start in it; such blocks
+// go through the exact sequential path (word_cursor), so the result equals for_each_word on every input.
 //
 // scan_words<Isa> is the kernel: instantiate it inside a function compiled for Isa (see simd_isa.hpp)
 // so the classifier inlines. The hot case is fused into the loop that finds words: a short word is
@@ -17,6 +17,7 @@
 // Words reach words() and any() in stream order (words the probe took are not reported).
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/cpu/simd_classify.hpp"
 #include "kernels/tokenize/tokenize.hpp"
@@ -28,11 +29,21 @@ struct deferred_word {
   std::uint8_t length;
 };
 
-// The units of a block holding non-ASCII bytes, out of line so the ASCII loop keeps its registers.
+// The cursor's `malformed` means "may be malformed" here: set for any word holding a byte >= 0x80 the
+// masks let through, or a unit the sequential path could not decode (which may be a false alarm when
+// that path starts inside a unit begun in the block before). A flagged word is decoded again on its
+// own, which gives the units it had in the stream (see repaired_length).
+template <class Sink>
+void emit_any(Sink& sink, const std::uint8_t* w, std::size_t length, bool maybe_malformed) {
+  sink.any(w, length, maybe_malformed && word_is_malformed(w, length));
+}
+
+// Blocks where Unicode whitespace may start, unit by unit; out of line so the main loop keeps its
+// registers.
 template <class Sink>
 [[gnu::noinline]] std::size_t scan_units(word_cursor& cursor, const std::uint8_t* p, std::size_t n, std::size_t i,
                                          std::size_t until, Sink& sink) {
-  const auto any = [&](const std::uint8_t* w, std::size_t length, bool malformed) { sink.any(w, length, malformed); };
+  const auto any = [&](const std::uint8_t* w, std::size_t length, bool malformed) { emit_any(sink, w, length, malformed); };
   i = cursor.scan(p, n, i, until, any);
   if (until == n) cursor.finish(p, n, any);
   return i;
@@ -43,30 +54,25 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
   word_cursor cursor;
   auto probe = sink.probe();
   deferred_word deferred[32];  // a 64-byte block ends at most 32 words
-  // Blocks followed by at least 8 readable bytes: a word starting in them can be loaded 8 bytes at a time.
-  std::size_t i = 0;
-  while (i + 64 + 8 <= n) {
-    const simd::block_masks m = Isa::classify(p + i);
-    if (m.high != 0) {
-      i = scan_units(cursor, p, n, i, i + 64, sink);
-      probe = sink.probe();
-      continue;
-    }
+  // One block split at its ASCII whitespace. With non-ASCII bytes (`high`, a mask of them, known to
+  // hold no Unicode whitespace) a word holding any is checked for malformed UTF-8 first.
+  const auto split = [&](std::size_t i, std::uint64_t space, std::uint64_t high, auto with_high) {
     // Word starts are word bytes after a space, word ends are spaces after a word byte (the byte before
     // the block counts as a space unless a word is open). Starts and ends alternate, so after an open
     // word's end each end pairs with the next start.
-    const std::uint64_t before = (m.space << 1) | std::uint64_t{!cursor.in_word};
-    std::uint64_t starts = ~m.space & before;
-    std::uint64_t ends = m.space & ~before;
+    const std::uint64_t before = (space << 1) | std::uint64_t{!cursor.in_word};
+    std::uint64_t starts = ~space & before;
+    std::uint64_t ends = space & ~before;
     if (cursor.in_word) {
       if (ends == 0) {
-        i += 64;
-        continue;
+        cursor.malformed = cursor.malformed || high != 0;
+        return;
       }
-      const std::size_t e = i + static_cast<std::size_t>(__builtin_ctzll(ends));
+      const auto e = static_cast<unsigned>(__builtin_ctzll(ends));
       ends &= ends - 1;
       cursor.in_word = false;
-      sink.any(p + cursor.start, e - cursor.start, cursor.malformed);
+      const bool maybe = cursor.malformed || (with_high && (high & ((std::uint64_t{1} << e) - 1)) != 0);
+      emit_any(sink, p + cursor.start, i + e - cursor.start, maybe);
       probe = sink.probe();
     }
     const std::uint8_t* block = p + i;
@@ -76,6 +82,13 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
       const auto length = static_cast<unsigned>(__builtin_ctzll(ends)) - s;
       starts &= starts - 1;
       ends &= ends - 1;
+      if (with_high && ((high >> s) & ((std::uint64_t{1} << length) - 1)) != 0 && word_is_malformed(block + s, length)) {
+        if (count != 0) sink.words(block, deferred, count);  // keep stream order
+        count = 0;
+        sink.any(block + s, length, true);
+        probe = sink.probe();
+        continue;
+      }
       if (length <= 16 && probe.take(block + s, length)) continue;
       deferred[count++] = {static_cast<std::uint8_t>(s), static_cast<std::uint8_t>(length)};
     }
@@ -84,9 +97,26 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
       probe = sink.probe();
     }
     if (starts != 0) {
+      const auto s = static_cast<unsigned>(__builtin_ctzll(starts));
       cursor.in_word = true;
-      cursor.start = i + static_cast<std::size_t>(__builtin_ctzll(starts));
-      cursor.malformed = false;
+      cursor.start = i + s;
+      cursor.malformed = with_high && (high >> s) != 0;
+    }
+  };
+
+  // Blocks followed by at least 8 readable bytes: a word starting in them can be loaded 8 bytes at a
+  // time, and Unicode whitespace starting in them can be recognized (it reads 2 bytes past the block).
+  std::size_t i = 0;
+  while (i + 64 + 8 <= n) {
+    const simd::block_masks m = Isa::classify(p + i);
+    if (m.high == 0) {
+      split(i, m.space, 0, std::false_type{});
+    } else if (Isa::unicode_space_starts(p + i) == 0) {
+      split(i, m.space, m.high, std::true_type{});
+    } else {
+      i = scan_units(cursor, p, n, i, i + 64, sink);
+      probe = sink.probe();
+      continue;
     }
     i += 64;
   }

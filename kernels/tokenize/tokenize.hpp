@@ -94,6 +94,20 @@ WCS_HD bool byte_is_malformed(const std::uint8_t* p, std::size_t n, std::size_t 
   return decode_unit(p + s, n - s).malformed;
 }
 
+// Whether the word p[0, n) holds a malformed unit (decoded on its own, as below).
+WCS_HD bool word_is_malformed(const std::uint8_t* p, std::size_t n) {
+  for (std::size_t i = 0; i < n;) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const utf8_unit u = decode_unit(p + i, n - i);
+    if (u.malformed) return true;
+    i += u.length;
+  }
+  return false;
+}
+
 // Length of a word after each malformed unit is replaced by U+FFFD (EF BF BD). Decoding a word on its
 // own gives the units it had in the stream: a word ends before a non-continuation byte, which also
 // ends any unit in progress there.

@@ -103,5 +103,27 @@ TEST(Tokenize, RandomInputsAgreeAcrossForms) {
   }
 }
 
+// Long, mostly ASCII inputs with non-ASCII words, Unicode whitespace, near misses (U+200B, U+2060,
+// U+00A1 share lead bytes with whitespace) and malformed bytes: the masked path for non-ASCII blocks,
+// the sequential path for blocks where Unicode whitespace may start, and the switches between them
+// (including a switch inside a multi-byte unit) must all agree with the reference.
+TEST(Tokenize, LongMixedInputsAgreeAcrossForms) {
+  std::mt19937_64 rng(42);
+  const std::string pieces[] = {" ", " ", "\n", "the", "word", "caf\xC3\xA9", "it\xE2\x80\x99s", "\xE2\x80\x9Cq\xE2\x80\x9D",
+                                "\xC2\xA0", "\xE2\x80\xA8", "\xE3\x80\x80", "\xE1\x9A\x80", "\xE2\x81\x9F", "\xC2\x85",
+                                "\xE2\x80\x8A", "\xE2\x80\x8B", "\xE2\x81\xA0", "\xC2\xA1", "\xFF", "\xE2\x82", "\x80",
+                                "\xF0\x9F\x8E\xB8", "\xE2", "\xE2\x80", "abcdefghijkl", "x"};
+  for (int round = 0; round < 400; ++round) {
+    std::string s;
+    const std::size_t parts = 50 + rng() % 1500;
+    for (std::size_t i = 0; i < parts; ++i) s += pieces[rng() % (round % 2 == 0 ? 6 : std::size(pieces))];
+    split_all_ways(s);
+    if (HasFailure()) {
+      ADD_FAILURE() << "input bytes: " << ::testing::PrintToString(s);
+      return;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace wcs
