@@ -9,6 +9,7 @@
 // Counts cannot wrap: before each piece of text the caller bounds its words (reserve), and the table
 // spills its counts to 64 bits first when the bound could pass 2^32 - 1. Linear probing, power-of-two
 // capacity, at most half full, indexed by the hash's top bits.
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -92,7 +93,7 @@ class local_word_table {
     std::size_t mask_;
     unsigned shift_;
   };
-  probe hot_probe() { return probe(slots_.data(), refs_.data(), arena_.data(), mask_, shift_); }
+  probe hot_probe() { return probe(slots_, refs_, arena_.data(), mask_, shift_); }
 
   // Counts any word, inserting it when new.
   void add(const std::uint8_t* word, std::size_t length, word_key key) {
@@ -116,7 +117,7 @@ class local_word_table {
   // last drain, then zeroes the counts. `id` is what fn stored for the word before (no_id at first).
   template <class Fn>
   void drain(Fn&& fn) {
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
+    for (std::size_t i = 0; i <= mask_; ++i) {
       slot& s = slots_[i];
       std::uint64_t count = s.count;
       if (!spilled_.empty()) {
@@ -150,12 +151,12 @@ class local_word_table {
     slots_[i] = slot{key.prefix, 1, static_cast<std::uint32_t>(length)};
     refs_[i] = word_ref{arena_.size(), no_id};
     arena_.insert(arena_.end(), word, word + length);
-    if (++size_ * 2 > slots_.size()) grow();
+    if (++size_ * 2 > mask_ + 1) grow();
   }
 
   [[gnu::noinline]] void spill() {
-    if (spilled_.empty()) spilled_.assign(slots_.size(), 0);
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
+    if (spilled_.empty()) spilled_.assign(mask_ + 1, 0);
+    for (std::size_t i = 0; i <= mask_; ++i) {
       spilled_[i] += slots_[i].count;
       slots_[i].count = 0;
     }
@@ -164,20 +165,24 @@ class local_word_table {
 
   // Fresh zeroed slots (all empty); a ref is only read once its slot holds a word.
   void reset_slots(std::size_t capacity) {
-    slots_ = large_array<slot>(capacity);
-    refs_ = large_array<word_ref>(capacity);
+    // One block for both arrays: at 65,536 slots it is exactly one huge page.
+    storage_ = large_array<std::byte>(capacity * (sizeof(slot) + sizeof(word_ref)));
+    slots_ = reinterpret_cast<slot*>(storage_.data());
+    refs_ = reinterpret_cast<word_ref*>(storage_.data() + capacity * sizeof(slot));
     mask_ = capacity - 1;
     shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
   }
 
   void grow() {
-    large_array<slot> old_slots = std::move(slots_);
-    large_array<word_ref> old_refs = std::move(refs_);
+    const large_array<std::byte> old_storage = std::move(storage_);
+    const slot* old_slots = slots_;
+    const word_ref* old_refs = refs_;
+    const std::size_t old_capacity = mask_ + 1;
     std::vector<std::uint64_t> old_spilled;
     old_spilled.swap(spilled_);
-    reset_slots(old_slots.size() * 2);
-    if (!old_spilled.empty()) spilled_.assign(slots_.size(), 0);
-    for (std::size_t j = 0; j < old_slots.size(); ++j) {
+    reset_slots(old_capacity * 2);
+    if (!old_spilled.empty()) spilled_.assign(mask_ + 1, 0);
+    for (std::size_t j = 0; j < old_capacity; ++j) {
       if (old_slots[j].length == 0) continue;
       std::size_t i = key_word(arena_.data() + old_refs[j].offset, old_slots[j].length).hash >> shift_;
       while (slots_[i].length != 0) i = (i + 1) & mask_;
@@ -187,8 +192,9 @@ class local_word_table {
     }
   }
 
-  large_array<slot> slots_;
-  large_array<word_ref> refs_;
+  large_array<std::byte> storage_;
+  slot* slots_ = nullptr;
+  word_ref* refs_ = nullptr;
   std::vector<std::uint64_t> spilled_;  // counts beyond the slots' 32 bits; empty until the first spill
   std::vector<std::uint8_t> arena_;
   std::size_t mask_ = 0;
