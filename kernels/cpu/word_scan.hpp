@@ -72,8 +72,12 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
       ends &= ends - 1;
       cursor.in_word = false;
       const bool maybe = cursor.malformed || (with_high && (high & ((std::uint64_t{1} << e) - 1)) != 0);
-      emit_any(sink, p + cursor.start, i + e - cursor.start, maybe);
-      probe = sink.probe();
+      const std::size_t length = i + e - cursor.start;
+      // Up to 16 bytes long, it started at most 16 bytes before this block: 8 bytes from it are readable.
+      if (maybe || length > 16 || !probe.take(p + cursor.start, length)) {
+        emit_any(sink, p + cursor.start, length, maybe);
+        probe = sink.probe();
+      }
     }
     const std::uint8_t* block = p + i;
     unsigned count = 0;
