@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
 
+#include <memory>
 #include <unordered_map>
 
 #include "bench/corpus.hpp"
@@ -84,6 +85,26 @@ void BM_backend_batch(benchmark::State& state) {
   set_throughput(state, words);
 }
 BENCHMARK(BM_backend_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// A stream's first batch: a fresh backend and dictionary each time, so every word is new to the
+// worker tables (fresh memory, inserts) and to the dictionary. BM_backend_batch is a later batch.
+void BM_backend_first_batch(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  std::uint64_t words = 0;
+  for (auto _ : state) {
+    auto backend = std::make_unique<cpu_backend>();
+    auto dict = std::make_unique<dictionary>();
+    batch_table out;
+    backend->add_chunk({text(), corpus().size()});
+    words = backend->finish_batch(*dict, out);
+    state.PauseTiming();
+    backend.reset();
+    dict.reset();
+    state.ResumeTiming();
+  }
+  set_throughput(state, words);
+}
+BENCHMARK(BM_backend_first_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The same, fed in ring-buffer sized chunks (8 MiB, cut at a line end) as the engine does.
 void BM_backend_chunks(benchmark::State& state) {
