@@ -73,97 +73,101 @@ struct isa_scalar {
   }
 };
 
-// ASCII whitespace is two ranges, 09..0D and 1C..20: (b - lo) <= width as unsigned bytes, tested
-// with min_epu8(x, width) == x because SSE/AVX2 have no unsigned byte compare.
-struct isa_sse2 {
-  static constexpr isa kind = isa::sse2;
-  [[WCS_TARGET_SSE2]] static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
-    std::uint64_t m = 0;
-    for (int k = 0; k < 4; ++k) {
-      const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-      const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k + 1));
-      const __m128i b2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k + 2));
-#define WCS_EQ(v, c) _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c)))
-      const __m128i low = _mm_sub_epi8(b2, _mm_set1_epi8(static_cast<char>(0x80)));  // 80..8A -> 0..10
-      const __m128i third = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(low, _mm_set1_epi8(10)), low),
-                                         _mm_or_si128(_mm_or_si128(WCS_EQ(b2, 0xA8), WCS_EQ(b2, 0xA9)), WCS_EQ(b2, 0xAF)));
-      __m128i hit = _mm_and_si128(WCS_EQ(b0, 0xC2), _mm_or_si128(WCS_EQ(b1, 0x85), WCS_EQ(b1, 0xA0)));
-      hit = _mm_or_si128(hit, _mm_and_si128(_mm_and_si128(WCS_EQ(b0, 0xE1), WCS_EQ(b1, 0x9A)), WCS_EQ(b2, 0x80)));
-      hit = _mm_or_si128(hit, _mm_and_si128(_mm_and_si128(WCS_EQ(b0, 0xE2), WCS_EQ(b1, 0x80)), third));
-      hit = _mm_or_si128(hit, _mm_and_si128(_mm_and_si128(WCS_EQ(b0, 0xE2), WCS_EQ(b1, 0x81)), WCS_EQ(b2, 0x9F)));
-      hit = _mm_or_si128(hit, _mm_and_si128(_mm_and_si128(WCS_EQ(b0, 0xE3), WCS_EQ(b1, 0x80)), WCS_EQ(b2, 0x80)));
-#undef WCS_EQ
-      m |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(hit))) << (16 * k);
-    }
-    return m;
+// The vector instructions the SSE2 and AVX2 classifiers need, 16 or 32 bytes at a time. They are
+// not always_inline: the classifiers below inline them through gnu::flatten, inside a function
+// compiled for their instruction set (an always_inline target function cannot enter generic code).
+struct vec_sse2 {
+  using reg = __m128i;
+  static constexpr int width = 16;
+  [[WCS_TARGET_SSE2]] static reg load(const std::uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+  [[WCS_TARGET_SSE2]] static reg set(int c) { return _mm_set1_epi8(static_cast<char>(c)); }
+  [[WCS_TARGET_SSE2]] static reg eq(reg a, reg b) { return _mm_cmpeq_epi8(a, b); }
+  [[WCS_TARGET_SSE2]] static reg min(reg a, reg b) { return _mm_min_epu8(a, b); }
+  [[WCS_TARGET_SSE2]] static reg sub(reg a, reg b) { return _mm_sub_epi8(a, b); }
+  [[WCS_TARGET_SSE2]] static reg bit_or(reg a, reg b) { return _mm_or_si128(a, b); }
+  [[WCS_TARGET_SSE2]] static reg bit_and(reg a, reg b) { return _mm_and_si128(a, b); }
+  [[WCS_TARGET_SSE2]] static std::uint64_t bits(reg a) { return static_cast<std::uint16_t>(_mm_movemask_epi8(a)); }
+};
+
+struct vec_avx2 {
+  using reg = __m256i;
+  static constexpr int width = 32;
+  [[WCS_TARGET_AVX2]] static reg load(const std::uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+  [[WCS_TARGET_AVX2]] static reg set(int c) { return _mm256_set1_epi8(static_cast<char>(c)); }
+  [[WCS_TARGET_AVX2]] static reg eq(reg a, reg b) { return _mm256_cmpeq_epi8(a, b); }
+  [[WCS_TARGET_AVX2]] static reg min(reg a, reg b) { return _mm256_min_epu8(a, b); }
+  [[WCS_TARGET_AVX2]] static reg sub(reg a, reg b) { return _mm256_sub_epi8(a, b); }
+  [[WCS_TARGET_AVX2]] static reg bit_or(reg a, reg b) { return _mm256_or_si256(a, b); }
+  [[WCS_TARGET_AVX2]] static reg bit_and(reg a, reg b) { return _mm256_and_si256(a, b); }
+  [[WCS_TARGET_AVX2]] static std::uint64_t bits(reg a) { return static_cast<std::uint32_t>(_mm256_movemask_epi8(a)); }
+};
+
+// The three classifiers over one vector width. Unsigned byte ranges (b - lo) <= span are tested as
+// min(b - lo, span) == b - lo: SSE2 and AVX2 have no unsigned byte compare. Its helpers pass vectors
+// by value without a target of their own: they only ever run inlined into the isa_* functions below
+// (hence -Wno-psabi in kernels/cpu/CMakeLists.txt).
+template <class V>
+struct vector_classifiers {
+  using reg = typename V::reg;
+  static reg in_range(reg b, int lo, int span) {
+    const reg d = V::sub(b, V::set(lo));
+    return V::eq(V::min(d, V::set(span)), d);
   }
-  [[WCS_TARGET_SSE2]] static block_masks classify(const std::uint8_t* p) {
+  static reg is(reg b, int c) { return V::eq(b, V::set(c)); }
+
+  // ASCII whitespace is two ranges, 09..0D and 1C..20.
+  static block_masks classify(const std::uint8_t* p) {
     block_masks m{0, 0};
-    for (int k = 0; k < 4; ++k) {
-      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-      const __m128i a = _mm_sub_epi8(b, _mm_set1_epi8(0x09));
-      const __m128i c = _mm_sub_epi8(b, _mm_set1_epi8(0x1C));
-      const __m128i in_a = _mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(4)), a);
-      const __m128i in_c = _mm_cmpeq_epi8(_mm_min_epu8(c, _mm_set1_epi8(4)), c);
-      m.space |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_or_si128(in_a, in_c)))) << (16 * k);
-      m.high |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(b))) << (16 * k);
+    for (int k = 0; k < 64 / V::width; ++k) {
+      const reg b = V::load(p + V::width * k);
+      m.space |= V::bits(V::bit_or(in_range(b, 0x09, 4), in_range(b, 0x1C, 4))) << (V::width * k);
+      m.high |= V::bits(b) << (V::width * k);
     }
     return m;
   }
-  [[WCS_TARGET_SSE2]] static line_masks line_ends(const std::uint8_t* p) {
+  static line_masks line_ends(const std::uint8_t* p) {
     line_masks m{0, 0};
-    for (int k = 0; k < 4; ++k) {
-      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-      m.lf |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('\n'))))) << (16 * k);
-      m.cr |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('\r'))))) << (16 * k);
+    for (int k = 0; k < 64 / V::width; ++k) {
+      const reg b = V::load(p + V::width * k);
+      m.lf |= V::bits(is(b, '\n')) << (V::width * k);
+      m.cr |= V::bits(is(b, '\r')) << (V::width * k);
+    }
+    return m;
+  }
+  // unicode_space_at for 64 positions at once (byte i, i + 1, i + 2 as three shifted loads).
+  static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
+    std::uint64_t m = 0;
+    for (int k = 0; k < 64 / V::width; ++k) {
+      const reg b0 = V::load(p + V::width * k), b1 = V::load(p + V::width * k + 1), b2 = V::load(p + V::width * k + 2);
+      const reg e2_80_third = V::bit_or(in_range(b2, 0x80, 0x0A), V::bit_or(V::bit_or(is(b2, 0xA8), is(b2, 0xA9)), is(b2, 0xAF)));
+      reg hit = V::bit_and(is(b0, 0xC2), V::bit_or(is(b1, 0x85), is(b1, 0xA0)));
+      hit = V::bit_or(hit, V::bit_and(V::bit_and(is(b0, 0xE1), is(b1, 0x9A)), is(b2, 0x80)));
+      hit = V::bit_or(hit, V::bit_and(V::bit_and(is(b0, 0xE2), is(b1, 0x80)), e2_80_third));
+      hit = V::bit_or(hit, V::bit_and(V::bit_and(is(b0, 0xE2), is(b1, 0x81)), is(b2, 0x9F)));
+      hit = V::bit_or(hit, V::bit_and(V::bit_and(is(b0, 0xE3), is(b1, 0x80)), is(b2, 0x80)));
+      m |= V::bits(hit) << (V::width * k);
     }
     return m;
   }
 };
 
+struct isa_sse2 {
+  static constexpr isa kind = isa::sse2;
+  using impl = vector_classifiers<vec_sse2>;
+  [[WCS_TARGET_SSE2, gnu::flatten]] static block_masks classify(const std::uint8_t* p) { return impl::classify(p); }
+  [[WCS_TARGET_SSE2, gnu::flatten]] static line_masks line_ends(const std::uint8_t* p) { return impl::line_ends(p); }
+  [[WCS_TARGET_SSE2, gnu::flatten]] static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
+    return impl::unicode_space_starts(p);
+  }
+};
+
 struct isa_avx2 {
   static constexpr isa kind = isa::avx2;
-  [[WCS_TARGET_AVX2]] static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
-    std::uint64_t m = 0;
-    for (int k = 0; k < 2; ++k) {
-      const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
-      const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k + 1));
-      const __m256i b2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k + 2));
-#define WCS_EQ(v, c) _mm256_cmpeq_epi8(v, _mm256_set1_epi8(static_cast<char>(c)))
-      const __m256i low = _mm256_sub_epi8(b2, _mm256_set1_epi8(static_cast<char>(0x80)));  // 80..8A -> 0..10
-      const __m256i third = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(low, _mm256_set1_epi8(10)), low),
-                                            _mm256_or_si256(_mm256_or_si256(WCS_EQ(b2, 0xA8), WCS_EQ(b2, 0xA9)), WCS_EQ(b2, 0xAF)));
-      __m256i hit = _mm256_and_si256(WCS_EQ(b0, 0xC2), _mm256_or_si256(WCS_EQ(b1, 0x85), WCS_EQ(b1, 0xA0)));
-      hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(WCS_EQ(b0, 0xE1), WCS_EQ(b1, 0x9A)), WCS_EQ(b2, 0x80)));
-      hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(WCS_EQ(b0, 0xE2), WCS_EQ(b1, 0x80)), third));
-      hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(WCS_EQ(b0, 0xE2), WCS_EQ(b1, 0x81)), WCS_EQ(b2, 0x9F)));
-      hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(WCS_EQ(b0, 0xE3), WCS_EQ(b1, 0x80)), WCS_EQ(b2, 0x80)));
-#undef WCS_EQ
-      m |= std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(hit))) << (32 * k);
-    }
-    return m;
-  }
-  [[WCS_TARGET_AVX2]] static block_masks classify(const std::uint8_t* p) {
-    block_masks m{0, 0};
-    for (int k = 0; k < 2; ++k) {
-      const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
-      const __m256i a = _mm256_sub_epi8(b, _mm256_set1_epi8(0x09));
-      const __m256i c = _mm256_sub_epi8(b, _mm256_set1_epi8(0x1C));
-      const __m256i in_a = _mm256_cmpeq_epi8(_mm256_min_epu8(a, _mm256_set1_epi8(4)), a);
-      const __m256i in_c = _mm256_cmpeq_epi8(_mm256_min_epu8(c, _mm256_set1_epi8(4)), c);
-      m.space |= std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(in_a, in_c)))) << (32 * k);
-      m.high |= std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(b))) << (32 * k);
-    }
-    return m;
-  }
-  [[WCS_TARGET_AVX2]] static line_masks line_ends(const std::uint8_t* p) {
-    line_masks m{0, 0};
-    for (int k = 0; k < 2; ++k) {
-      const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
-      m.lf |= std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('\n'))))) << (32 * k);
-      m.cr |= std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('\r'))))) << (32 * k);
-    }
-    return m;
+  using impl = vector_classifiers<vec_avx2>;
+  [[WCS_TARGET_AVX2, gnu::flatten]] static block_masks classify(const std::uint8_t* p) { return impl::classify(p); }
+  [[WCS_TARGET_AVX2, gnu::flatten]] static line_masks line_ends(const std::uint8_t* p) { return impl::line_ends(p); }
+  [[WCS_TARGET_AVX2, gnu::flatten]] static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
+    return impl::unicode_space_starts(p);
   }
 };
 
