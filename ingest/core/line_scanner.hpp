@@ -22,6 +22,9 @@ template <class Isa>
 line_scan_result scan_line_ends(const std::uint8_t* p, std::size_t n, std::uint64_t limit, bool& after_cr) {
   line_scan_result r{0, 0, n};
   alignas(64) std::uint8_t tail[64];
+  // The last block holding a line end and its mask: last_end is computed once, at the end.
+  std::size_t last_block = 0;
+  std::uint64_t last_ends = 0;
   for (std::size_t i = 0; i < n; i += 64) {
     const std::size_t avail = n - i;
     const std::uint8_t* block = p + i;
@@ -37,8 +40,9 @@ line_scan_result scan_line_ends(const std::uint8_t* p, std::size_t n, std::uint6
       continue;
     }
     // A '\n' right after a '\r' (in this block or at the end of the previous one) ends no new line.
-    const std::uint64_t crlf_tail = m.lf & ((m.cr << 1) | std::uint64_t{after_cr});
-    std::uint64_t new_lines = ends & ~crlf_tail;
+    // Without '\r' on either side (the common case), every end is a new line.
+    std::uint64_t new_lines = ends;
+    if ((m.cr | std::uint64_t{after_cr}) != 0) new_lines &= ~(m.lf & ((m.cr << 1) | std::uint64_t{after_cr}));
     const auto count = static_cast<std::uint64_t>(__builtin_popcountll(new_lines));
     if (r.lines + count >= limit) {
       for (std::uint64_t k = r.lines + 1; k < limit; ++k) new_lines &= new_lines - 1;
@@ -50,9 +54,11 @@ line_scan_result scan_line_ends(const std::uint8_t* p, std::size_t n, std::uint6
       return r;
     }
     r.lines += count;
-    r.last_end = i + 64 - static_cast<std::size_t>(__builtin_clzll(ends));
-    after_cr = avail >= 64 ? (m.cr >> 63) != 0 : p[n - 1] == '\r';
+    last_block = i;
+    last_ends = ends;
+    after_cr = m.cr != 0 && (avail >= 64 ? (m.cr >> 63) != 0 : p[n - 1] == '\r');
   }
+  if (last_ends != 0) r.last_end = last_block + 64 - static_cast<std::size_t>(__builtin_clzll(last_ends));
   return r;
 }
 
