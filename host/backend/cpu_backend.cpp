@@ -1,5 +1,7 @@
 #include "host/backend/cpu_backend.hpp"
 
+#include "kernels/cpu/word_hash.hpp"
+
 namespace wcs {
 
 std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
@@ -18,7 +20,7 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   }
   reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
     if (renumbered || id == local_word_table::no_id) {
-      drained_[t].unknown_ids.push_back({&id, word, count});
+      drained_[t].unknown_ids.push_back({&id, word, hash_word(word), count});
     } else {
       drained_[t].known_ids.push_back({id, count});
     }
@@ -34,7 +36,7 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
     }
   };
   for (auto& table : drained_) {
-    for (const auto& u : table.unknown_ids) *u.id = dict.intern(u.word);
+    for (const auto& u : table.unknown_ids) *u.id = dict.intern(u.word, u.hash);
   }
   if (slot_of_id_.size() < dict.size()) slot_of_id_.resize(dict.size() + dict.size() / 2 + 1, 0);
   for (auto& table : drained_) {

@@ -23,6 +23,7 @@ class cpu_backend final : public backend {
     struct unknown {
       std::uint32_t* id;  // where the table keeps the word's id
       std::string_view word;
+      std::uint64_t hash;  // hash_word(word), computed in the parallel drain
       std::uint64_t count;
     };
     std::vector<known> known_ids;
