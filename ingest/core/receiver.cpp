@@ -99,12 +99,12 @@ void receiver::seal_full_buffer() {
   std::size_t cut = filled_;
   while (cut > 0 && !is_ascii_space(p[cut - 1])) --cut;
   if (cut == 0) {
+    // Move the buffer's last unit, which may be incomplete, to the next chunk: cut before its first byte.
     cut = filled_;
-    for (std::size_t back = 0; back < 4 && cut - back > 0; ++back) {
-      if (!is_continuation(p[cut - back])) {
-        cut -= back;
-        break;
-      }
+    if (p[cut - 1] >= 0x80) {
+      std::size_t back = 1;
+      while (back < 4 && back < filled_ && is_continuation(p[filled_ - back])) ++back;
+      if (back < filled_) cut = filled_ - back;
     }
     spdlog::warn("a word longer than the {} byte buffer was split (use a larger --buffer-mb)", ring_.buffer_bytes());
   } else {

@@ -10,6 +10,7 @@
 
 #include "ingest/core/line_scanner.hpp"
 #include "ingest/core/receiver.hpp"
+#include "kernels/tokenize/tokenize.hpp"
 
 namespace wcs {
 namespace {
@@ -202,6 +203,25 @@ TEST(Receiver, MappedSourceBatchesLikeAStream) {
       EXPECT_EQ(got[b].lines, want[b].lines) << "batch " << b;
     }
     EXPECT_EQ(joined(got), text);
+  }
+}
+
+// A word longer than the buffer is cut at a UTF-8 unit boundary, from a stream and from a mapping.
+TEST(Receiver, WordLongerThanTheBufferIsCutBetweenUnits) {
+  std::string word;
+  for (int i = 0; i < 100; ++i) word += i % 3 == 0 ? "\xE2\x82\xAC" : "\xC3\xA9";
+  const std::string text = word + "\n";
+  mapped_source mapped(text);
+  for (const auto& batches : {run({text}, 1000, 61), run_source(mapped, 1000, 61)}) {
+    EXPECT_EQ(joined(batches), text);
+    for (const auto& b : batches) {
+      for (const auto& c : b.chunks) {
+        EXPECT_FALSE(is_continuation(static_cast<std::uint8_t>(c.front()))) << "a chunk starts inside a unit";
+        const std::string full = c.back() == '\n' ? c.substr(0, c.size() - 1) : c;
+        EXPECT_EQ(repaired_length(reinterpret_cast<const std::uint8_t*>(full.data()), full.size()), full.size())
+            << "a chunk ends inside a unit";
+      }
+    }
   }
 }
 
