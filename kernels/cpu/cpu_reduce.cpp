@@ -12,7 +12,7 @@ namespace {
 using worker_state = cpu_reducer::worker_state;
 
 // The slice kernel for one instruction set: tokenizer, hashing and the table's hit path in one loop
-// (the table's probe); new words and words over 8 bytes are added out of the loop.
+// (the table's probe); new words, words over 16 bytes and malformed words are added out of the loop.
 template <class Isa>
 void reduce_slice(worker_state& local, const std::uint8_t* p, std::size_t n) {
   struct {

@@ -5,7 +5,8 @@
 // at the next batch end. Words are copied once into an arena.
 //
 // A 16-byte slot holds what the hit path reads: the key prefix of word_hash.hpp (which with the length
-// identifies a word of up to 8 bytes, so probes for those never touch the arena) and a 32-bit count.
+// identifies a word of up to 8 bytes, so probes for those never touch the arena), the length and a
+// 32-bit count. Slots and the refs to the arena share one huge-page block (huge_pages.hpp).
 // Counts cannot wrap: before each piece of text the caller bounds its words (reserve), and the table
 // spills its counts to 64 bits first when the bound could pass 2^32 - 1. Linear probing, power-of-two
 // capacity, at most half full, indexed by the hash's top bits.

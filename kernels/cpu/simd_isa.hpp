@@ -1,8 +1,9 @@
 #pragma once
-// The instruction sets of the CPU kernels, one struct each, with the two 64-byte block classifiers
-// every kernel is built from. A kernel is a template over one of these structs, instantiated inside a
-// function compiled for that instruction set (kernel_target_*, with gnu::flatten so the classifier
-// inlines into its loop); simd_classify.hpp picks the instruction set at run time.
+// The instruction sets of the CPU kernels, one struct each, with the 64-byte block classifiers every
+// kernel is built from (whitespace and high bytes, line ends, where Unicode whitespace may start). A
+// kernel is a template over one of these structs, instantiated inside a function compiled for that
+// instruction set (WCS_TARGET_*, with gnu::flatten so the classifiers inline into its loop);
+// simd_classify.hpp picks the instruction set at run time.
 #include <immintrin.h>
 
 #include <cstdint>
