@@ -13,10 +13,12 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   // The tables are drained in parallel; only the dictionary lookups of new words and the merge of the
   // tables (a word counted by several workers appears once per worker) are serial.
   drained_.resize(reducer_.tables());
+  // Most words are known after the first batch, and all are new in it.
+  const std::size_t largest = reducer_.largest_table();
+  const bool first = dict.size() == 0;
   for (auto& table : drained_) {
-    // Most words are known after the first batch, and all are new in it.
-    table.known_ids.reserve(reducer_.largest_table());
-    if (dict.size() == 0) table.unknown_ids.reserve(reducer_.largest_table());
+    table.known_ids.reserve(largest);
+    if (first) table.unknown_ids.reserve(largest);
   }
   reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
     if (renumbered || id == local_word_table::no_id) {

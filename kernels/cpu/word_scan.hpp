@@ -55,7 +55,8 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
   auto probe = sink.probe();
   deferred_word deferred[32];  // a 64-byte block ends at most 32 words
   // One block split at its ASCII whitespace. With non-ASCII bytes (`high`, a mask of them, known to
-  // hold no Unicode whitespace) a word holding any is checked for malformed UTF-8 first.
+  // hold no Unicode whitespace) a word holding any that the table does not take is checked for
+  // malformed UTF-8.
   const auto split = [&](std::size_t i, std::uint64_t space, std::uint64_t high, auto with_high) {
     // Word starts are word bytes after a space, word ends are spaces after a word byte (the byte before
     // the block counts as a space unless a word is open). Starts and ends alternate, so after an open
@@ -74,7 +75,9 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
       const bool maybe = cursor.malformed || (with_high && (high & ((std::uint64_t{1} << e) - 1)) != 0);
       const std::size_t length = i + e - cursor.start;
       // Up to 16 bytes long, it started at most 16 bytes before this block: 8 bytes from it are readable.
-      if (maybe || length > 16 || !probe.take(p + cursor.start, length)) {
+      // The probe goes first even for a word that may be malformed: the table holds only well-formed
+      // words, so a word it takes needs no check.
+      if (length > 16 || !probe.take(p + cursor.start, length)) {
         emit_any(sink, p + cursor.start, length, maybe);
         probe = sink.probe();
       }
@@ -86,6 +89,7 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
       const auto length = static_cast<unsigned>(__builtin_ctzll(ends)) - s;
       starts &= starts - 1;
       ends &= ends - 1;
+      if (length <= 16 && probe.take(block + s, length)) continue;  // well-formed: see above
       if (with_high && ((high >> s) & ((std::uint64_t{1} << length) - 1)) != 0 && word_is_malformed(block + s, length)) {
         if (count != 0) sink.words(block, deferred, count);  // keep stream order
         count = 0;
@@ -93,7 +97,6 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
         probe = sink.probe();
         continue;
       }
-      if (length <= 16 && probe.take(block + s, length)) continue;
       deferred[count++] = {static_cast<std::uint8_t>(s), static_cast<std::uint8_t>(length)};
     }
     if (count != 0) {
