@@ -36,10 +36,4 @@ inline const std::string& corpus() {
   return text;
 }
 
-inline std::size_t corpus_lines() {
-  std::size_t n = 0;
-  for (const char c : corpus()) n += c == '\n';
-  return n;
-}
-
 }  // namespace wcs::bench

@@ -74,14 +74,4 @@ std::vector<dictionary::id_type> dictionary::compact(const std::vector<bool>& ke
   return remap;
 }
 
-void dictionary::clear() {
-  arena_.clear();
-  offsets_.assign(1, 0);
-  hashes_.clear();
-  index_.clear();
-  mask_ = 0;
-  shift_ = 64;
-  ++generation_;
-}
-
 }  // namespace wcs

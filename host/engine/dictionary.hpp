@@ -28,9 +28,7 @@ class dictionary {
   static constexpr id_type no_id = ~id_type{0};
   std::vector<id_type> compact(const std::vector<bool>& keep);
 
-  void clear();
-
-  // Changes whenever ids are renumbered (compact, clear): caches of word -> id compare it.
+  // Changes whenever ids are renumbered (compact): caches of word -> id compare it.
   std::uint64_t generation() const { return generation_; }
 
  private:

@@ -44,7 +44,6 @@ class engine {
   void drain(event_queue& events, chunk_ring& ring);
 
   const engine_totals& totals() const { return totals_; }
-  dictionary& words() { return dict_; }
 
  private:
   struct view_slot {

@@ -28,11 +28,11 @@ std::uint8_t* try_pinned(std::size_t) { return nullptr; }
 
 }  // namespace
 
-host_buffer::host_buffer(std::size_t capacity) : capacity_(capacity) {
+host_buffer::host_buffer(std::size_t capacity) {
   std::uint8_t* p = try_pinned(capacity);
-  pinned_ = p != nullptr;
-  if (p == nullptr) p = static_cast<std::uint8_t*>(allocate_large(capacity));
-  data_ = std::unique_ptr<std::uint8_t, deleter>(p, deleter{pinned_, capacity});
+  const bool pinned = p != nullptr;
+  if (!pinned) p = static_cast<std::uint8_t*>(allocate_large(capacity));
+  data_ = std::unique_ptr<std::uint8_t, deleter>(p, deleter{pinned, capacity});
 }
 
 void host_buffer::deleter::operator()(std::uint8_t* p) const {

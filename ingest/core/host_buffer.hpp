@@ -14,8 +14,7 @@ class host_buffer {
   explicit host_buffer(std::size_t capacity);
 
   std::uint8_t* data() const { return data_.get(); }
-  std::size_t capacity() const { return capacity_; }
-  bool pinned() const { return pinned_; }
+  bool pinned() const { return data_.get_deleter().pinned; }
 
  private:
   struct deleter {
@@ -24,8 +23,6 @@ class host_buffer {
     void operator()(std::uint8_t* p) const;
   };
   std::unique_ptr<std::uint8_t, deleter> data_{nullptr, deleter{false, 0}};
-  std::size_t capacity_ = 0;
-  bool pinned_ = false;
 };
 
 }  // namespace wcs

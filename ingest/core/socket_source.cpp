@@ -65,7 +65,6 @@ bool socket_source::try_connect(steady_time deadline) {
       fd_ = fd;
       ::freeaddrinfo(found);
       spdlog::info("Connected to {}:{}", host_, port_);
-      connected_once_ = true;
       return true;
     }
     error = std::strerror(errno);

@@ -27,7 +27,6 @@ class socket_source final : public byte_source {
   bool exit_on_close_;
   std::chrono::milliseconds restart_delay_;
   int fd_ = -1;
-  bool connected_once_ = false;
   steady_time retry_at_{};
 };
 

@@ -33,9 +33,6 @@ class large_array {
   }
 
   T* data() const { return data_; }
-  std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  T& operator[](std::size_t i) const { return data_[i]; }
 
  private:
   T* data_ = nullptr;

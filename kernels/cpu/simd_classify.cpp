@@ -10,7 +10,7 @@ namespace {
 
 template <class Isa>
 implementation entry(std::string_view name) {
-  return {name, Isa::kind, &Isa::classify, &Isa::line_ends};
+  return {name, Isa::kind};
 }
 
 std::vector<implementation> detect() {

@@ -9,14 +9,9 @@
 
 namespace wcs::simd {
 
-using classify_fn = block_masks (*)(const std::uint8_t* p);
-using line_fn = line_masks (*)(const std::uint8_t* p);
-
 struct implementation {
   std::string_view name;
   isa kind;
-  classify_fn classify;  // the classifiers out of line, for tests
-  line_fn line_ends;
 };
 
 // The implementation in use; chosen once, on first call. Throws std::runtime_error when WCS_SIMD names
