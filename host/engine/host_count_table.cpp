@@ -1,7 +1,6 @@
 #include <algorithm>
 
 #include "host/engine/count_table.hpp"
-#include "host/engine/dictionary.hpp"
 #include "kernels/tables/table_ops.hpp"
 
 namespace wcs {
@@ -13,7 +12,7 @@ class host_count_table final : public count_table {
     std::uint32_t max_id = 0;
     for (const std::uint32_t id : batch.ids) max_id = std::max(max_id, id);
     if (!batch.ids.empty() && max_id >= counts_.size()) {
-      counts_.resize(max_id + 1 + max_id / 2, 0);
+      counts_.resize(grown_size(max_id), 0);
       touched_.resize(counts_.size(), 0);
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -41,10 +40,7 @@ class host_count_table final : public count_table {
     std::vector<std::uint8_t> touched(new_size, 0);
     const std::size_t n = std::min(counts_.size(), old_to_new.size());
     for (std::size_t id = 0; id < n; ++id) {
-      const std::uint32_t to = old_to_new[id];
-      if (to == dictionary::no_id) continue;
-      counts[to] = counts_[id];
-      touched[to] = touched_[id];
+      remap_entry(counts_.data(), touched_.data(), counts.data(), touched.data(), old_to_new.data(), id);
     }
     counts_.swap(counts);
     touched_.swap(touched);

@@ -26,7 +26,7 @@ class dense_counts {
   void apply(std::span<const std::uint32_t> ids, std::span<const std::uint64_t> counts, int sign) {
     if (ids.empty()) return;
     const std::uint32_t max_id = *std::max_element(ids.begin(), ids.end());
-    if (max_id >= size_) resize(std::size_t{max_id} + 1 + max_id / 2);
+    if (max_id >= size_) resize(grown_size(max_id));
     reserve(batch_ids_, ids.size());
     reserve(batch_counts_, ids.size());
     exec_.upload(batch_ids_.data(), ids.data(), ids.size());

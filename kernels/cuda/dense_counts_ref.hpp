@@ -49,10 +49,7 @@ struct remap_body {
   dense_counts_ref to;
   const std::uint32_t* old_to_new;
   WCS_HD void operator()(std::size_t id) const {
-    const std::uint32_t k = old_to_new[id];
-    if (k == ~std::uint32_t{0}) return;
-    to.counts[k] = from.counts[id];
-    to.touched[k] = from.touched[id];
+    remap_entry(from.counts, from.touched, to.counts, to.touched, old_to_new, id);
   }
 };
 
