@@ -1,8 +1,8 @@
 #pragma once
 // Tokenization of one chunk on the GPU, as per-thread bodies over a trivially copyable ref (compiled by
 // nvcc for the kernels and by the host compiler for tests). The rule itself is kernels/tokenize: each
-// byte decides alone whether it is whitespace or malformed (byte_is_space / byte_is_malformed), so:
-//   classify      one thread per byte: class bits (space, malformed, word start)
+// byte decides alone whether it is whitespace or malformed (classify_byte), so:
+//   classify      one thread per byte: class bits (space, malformed); a word starts after a space
 //   [scan]        word_index[i] = number of word starts in [0, i]   (executor's inclusive_sum)
 //   scatter       one thread per byte: word starts/ends into the word list, count malformed bytes
 // and, only when the chunk holds malformed UTF-8 (rare):
@@ -20,7 +20,11 @@ namespace wcs::cuda {
 
 inline constexpr std::uint8_t class_space = 1;
 inline constexpr std::uint8_t class_malformed = 2;
-inline constexpr std::uint8_t class_start = 4;
+
+// A word starts at byte i when byte i is not whitespace and the byte before it is (or i is 0).
+WCS_HD bool starts_word(const std::uint8_t* cls, std::size_t i) {
+  return !(cls[i] & class_space) && (i == 0 || (cls[i - 1] & class_space));
+}
 
 struct word_span {
   const std::uint8_t* p;
@@ -55,13 +59,8 @@ struct tokenize_ref {
   pass_counters* counters;
 
   WCS_HD void classify(std::size_t i) const {
-    const bool space = byte_is_space(input, n, i);
-    std::uint8_t c = space ? class_space : 0;
-    if (!space) {
-      if (byte_is_malformed(input, n, i)) c |= class_malformed;
-      if (i == 0 || byte_is_space(input, n, i - 1)) c |= class_start;
-    }
-    cls[i] = c;
+    const byte_class b = classify_byte(input, n, i);
+    cls[i] = static_cast<std::uint8_t>((b.space ? class_space : 0) | (b.malformed ? class_malformed : 0));
   }
 
   WCS_HD void scatter(std::size_t i) const {
@@ -69,7 +68,7 @@ struct tokenize_ref {
     const std::uint8_t c = cls[i];
     if (c & class_space) return;
     const std::uint32_t w = word_index[i] - 1;
-    if (c & class_start) starts[w] = static_cast<std::uint32_t>(i);
+    if (starts_word(cls, i)) starts[w] = static_cast<std::uint32_t>(i);
     if (i + 1 == n || (cls[i + 1] & class_space)) ends[w] = static_cast<std::uint32_t>(i + 1);
     if (c & class_malformed) atomic_add(&counters->malformed, 1u);
   }
@@ -100,7 +99,7 @@ struct tokenize_ref {
 // Scan input: 1 at word starts.
 struct start_flag {
   const std::uint8_t* cls;
-  WCS_HD std::uint32_t operator()(std::size_t i) const { return (cls[i] & class_start) ? 1u : 0u; }
+  WCS_HD std::uint32_t operator()(std::size_t i) const { return starts_word(cls, i) ? 1u : 0u; }
 };
 
 // The kernel bodies: body(i) is what GPU thread i (grid-stride) or host iteration i runs.

@@ -68,30 +68,35 @@ WCS_HD void for_each_word(const std::uint8_t* p, std::size_t n, Fn&& fn) {
   cursor.finish(p, n, fn);
 }
 
-// Start of the decoding unit that holds byte i. Every non-continuation byte starts a unit, and a unit
-// spans at most 4 bytes, so the owner of byte i is the nearest non-continuation byte within 3 bytes
-// before it if that unit reaches i; otherwise byte i is a lone continuation byte (a unit of its own).
-WCS_HD std::size_t unit_start(const std::uint8_t* p, std::size_t n, std::size_t i) {
+// The decoding unit that holds byte i. Every non-continuation byte starts a unit, and a unit spans at
+// most 4 bytes, so the owner of byte i is the nearest non-continuation byte within 3 bytes before it
+// if that unit reaches i; otherwise byte i is a lone continuation byte (a unit of its own).
+WCS_HD utf8_unit unit_holding(const std::uint8_t* p, std::size_t n, std::size_t i) {
   for (std::size_t back = 0; back <= 3 && back <= i; ++back) {
     const std::size_t j = i - back;
-    if (!is_continuation(p[j])) return j + decode_unit(p + j, n - j).length > i ? j : i;
+    if (is_continuation(p[j])) continue;
+    const utf8_unit u = decode_unit(p + j, n - j);
+    if (j + u.length > i) return u;
+    break;
   }
-  return i;
+  return decode_unit(p + i, n - i);
 }
 
-// Whether byte i of p[0, n) belongs to a whitespace code point.
-WCS_HD bool byte_is_space(const std::uint8_t* p, std::size_t n, std::size_t i) {
-  if (p[i] < 0x80) return is_ascii_space(p[i]);
-  const std::size_t s = unit_start(p, n, i);
-  const utf8_unit u = decode_unit(p + s, n - s);
-  return !u.malformed && is_python_space(u.code_point);
+// What byte i of p[0, n) is on its own: part of a whitespace code point, and part of a malformed
+// unit (the word holding it must be repaired). One decode of the unit holding it.
+struct byte_class {
+  bool space;
+  bool malformed;
+};
+WCS_HD byte_class classify_byte(const std::uint8_t* p, std::size_t n, std::size_t i) {
+  if (p[i] < 0x80) return {is_ascii_space(p[i]), false};
+  const utf8_unit u = unit_holding(p, n, i);
+  return {!u.malformed && is_python_space(u.code_point), u.malformed};
 }
 
-// Whether byte i belongs to a malformed unit (the word holding it must be repaired).
+WCS_HD bool byte_is_space(const std::uint8_t* p, std::size_t n, std::size_t i) { return classify_byte(p, n, i).space; }
 WCS_HD bool byte_is_malformed(const std::uint8_t* p, std::size_t n, std::size_t i) {
-  if (p[i] < 0x80) return false;
-  const std::size_t s = unit_start(p, n, i);
-  return decode_unit(p + s, n - s).malformed;
+  return classify_byte(p, n, i).malformed;
 }
 
 // Whether the word p[0, n) holds a malformed unit (decoded on its own, as below).
