@@ -81,8 +81,9 @@ class counter_backend final : public backend {
     }
     counter_.settle_batch(result_.ids, dict.size());
     generation_ = dict.generation();
-    out.ids.assign(result_.ids.begin(), result_.ids.end());
-    out.counts.assign(result_.counts.begin(), result_.counts.end());
+    // collect_batch resizes and overwrites both next time: hand them over instead of copying.
+    out.ids.swap(result_.ids);
+    out.counts.swap(result_.counts);
     return result_.words;
   }
 

@@ -27,16 +27,10 @@ std::size_t to_count(const std::string& flag, std::int64_t value, std::int64_t l
 
 void validate(options& o, const std::vector<std::string>& mode_list) {
   o.modes.clear();
-  for (const auto& list : mode_list) {
-    std::size_t start = 0;
-    while (start <= list.size()) {
-      const std::size_t end = std::min(list.find(',', start), list.size());
-      const std::string m = list.substr(start, end - start);
-      if (m != "stateless" && m != "stateful" && m != "window")
-        throw std::invalid_argument(fmt::format("unknown --mode '{}' (stateless, stateful or window)", m));
-      if (std::find(o.modes.begin(), o.modes.end(), m) == o.modes.end()) o.modes.push_back(m);
-      start = end + 1;
-    }
+  for (const auto& m : mode_list) {  // CLI11 already split the values at commas (delimiter)
+    if (m != "stateless" && m != "stateful" && m != "window")
+      throw std::invalid_argument(fmt::format("unknown --mode '{}' (stateless, stateful or window)", m));
+    if (std::find(o.modes.begin(), o.modes.end(), m) == o.modes.end()) o.modes.push_back(m);
   }
   if (o.has_mode("window")) {
     // Spark refuses these in ReducedWindowedDStream / WindowedDStream.

@@ -62,7 +62,7 @@ class engine {
   std::unique_ptr<checkpointer> checkpoint_;
   bool finished_ = false;  // the ingest thread's last event was taken
   batch_table batch_;
-  batch_table records_table_;
+  batch_table output_scratch_;
   std::vector<word_count> records_;
   std::string text_;
   engine_totals totals_;

@@ -10,7 +10,10 @@ bool state_view::apply(const batch_table& batch) {
 }
 
 // A total is never 0 (every key entered with a positive count), so keep_zero changes nothing here.
-void state_view::output(batch_table& out) const { totals_->collect(out, false); }
+const batch_table& state_view::output(batch_table& scratch) const {
+  totals_->collect(scratch, false);
+  return scratch;
+}
 
 void state_view::mark_live(std::vector<bool>& live) const { totals_->mark_live(live, false); }
 

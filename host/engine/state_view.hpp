@@ -14,7 +14,7 @@ class state_view final : public view {
 
   std::string_view mode() const override { return "stateful"; }
   bool apply(const batch_table& batch) override;
-  void output(batch_table& out) const override;
+  const batch_table& output(batch_table& scratch) const override;
   void mark_live(std::vector<bool>& live) const override;
   void remap(std::span<const std::uint32_t> old_to_new) override;
 

@@ -20,8 +20,9 @@ class view {
   // Applies one batch (every batch, in time order). Returns whether the view outputs at this batch time.
   virtual bool apply(const batch_table& batch) = 0;
 
-  // The records of the output announced by the last apply: one entry per word, in no order.
-  virtual void output(batch_table& out) const = 0;
+  // The records of the output announced by the last apply: one entry per word, in no order. Either
+  // `scratch`, filled, or a table the view already holds (valid until the next apply).
+  virtual const batch_table& output(batch_table& scratch) const = 0;
 
   // Sets live[id] for every dictionary id this view still needs after the last apply.
   virtual void mark_live(std::vector<bool>& live) const = 0;
@@ -38,10 +39,7 @@ class stateless_view final : public view {
     last_ = &batch;
     return true;
   }
-  void output(batch_table& out) const override {
-    out.ids = last_->ids;
-    out.counts = last_->counts;
-  }
+  const batch_table& output(batch_table&) const override { return *last_; }
   void mark_live(std::vector<bool>&) const override {}
   void remap(std::span<const std::uint32_t>) override {}
 

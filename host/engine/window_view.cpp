@@ -36,7 +36,10 @@ void window_view::recompute() {
   for (const batch_table& b : retained_) sums_->apply(b, +1);
 }
 
-void window_view::output(batch_table& out) const { sums_->collect(out, spec_.keep_zero); }
+const batch_table& window_view::output(batch_table& scratch) const {
+  sums_->collect(scratch, spec_.keep_zero);
+  return scratch;
+}
 
 void window_view::mark_live(std::vector<bool>& live) const {
   sums_->mark_live(live, spec_.keep_zero);

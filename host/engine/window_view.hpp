@@ -31,7 +31,7 @@ class window_view final : public view {
 
   std::string_view mode() const override { return "window"; }
   bool apply(const batch_table& batch) override;
-  void output(batch_table& out) const override;
+  const batch_table& output(batch_table& scratch) const override;
   void mark_live(std::vector<bool>& live) const override;
   void remap(std::span<const std::uint32_t> old_to_new) override;
 

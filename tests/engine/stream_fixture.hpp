@@ -66,8 +66,8 @@ inline batch_table to_table(const word_counts& batch, dictionary& dict, std::int
 
 // A view's output as words (every id once).
 inline word_counts output_words(const view& v, const dictionary& dict) {
-  batch_table out;
-  v.output(out);
+  batch_table scratch;
+  const batch_table& out = v.output(scratch);
   word_counts words;
   for (std::size_t i = 0; i < out.size(); ++i) words.emplace(std::string(dict.word(out.ids[i])), out.counts[i]);
   return words;
