@@ -46,7 +46,7 @@ void engine::run(event_queue& events, chunk_ring& ring) {
     }
     const auto start = std::chrono::steady_clock::now();
     try {
-      backend_.add_chunk({e.data, e.bytes});
+      if (e.bytes != 0) backend_.add_chunk({e.data, e.bytes});
     } catch (...) {
       ring.release(e.buffer);
       throw;

@@ -12,7 +12,8 @@ namespace wcs {
 
 struct ingest_event {
   enum class kind {
-    chunk,      // whole lines of the open batch, at data [0, bytes); then give `buffer` back to the ring
+    chunk,      // whole lines of the open batch, at data [0, bytes) (0 bytes: only a line end to count);
+                // then give `buffer` back to the ring
     batch_end,  // the open batch is complete: its time is batch_ms
     finished    // the stream has ended; no more events
   };

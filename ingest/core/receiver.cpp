@@ -34,7 +34,7 @@ void receiver::join() {
 }
 
 void receiver::seal_chunk(std::size_t cut) {
-  if (cut == 0) return;
+  if (cut == 0 && lines_ == 0) return;  // an empty chunk only to carry a line that ended with nothing left
   host_buffer* next = ring_.acquire();
   const std::uint8_t* next_window = next->data();
   if (mapped_.empty()) {
@@ -75,6 +75,7 @@ void receiver::on_data(std::size_t bytes) {
     const line_scan_result r = scanner_.scan(window_ + scanned_, filled_ - scanned_, std::numeric_limits<std::uint64_t>::max());
     if (r.last_end != 0) last_end_ = scanned_ + r.last_end;
     lines_ += r.lines;
+    line_open_ = line_open_ && r.lines == 0;
     scanned_ = filled_;
     return;
   }
@@ -82,6 +83,7 @@ void receiver::on_data(std::size_t bytes) {
     const line_scan_result r = scanner_.scan(window_ + scanned_, filled_ - scanned_, lines_left_);
     if (r.last_end != 0) last_end_ = scanned_ + r.last_end;
     lines_ += r.lines;
+    line_open_ = line_open_ && r.lines == 0;
     lines_left_ -= r.lines;
     scanned_ += r.stopped_at;
     if (lines_left_ == 0) seal_batch();
@@ -110,13 +112,15 @@ void receiver::seal_full_buffer() {
   } else {
     spdlog::warn("a line longer than the {} byte buffer: counting it in parts", ring_.buffer_bytes());
   }
+  line_open_ = true;  // even when the cut leaves none of it in the buffer
   seal_chunk(cut);
 }
 
 void receiver::end_of_connection() {
   // The last line of a connection is complete even without a line end (BufferedReader at EOF), and a
   // chunk never spans two connections: their bytes must not decode or split together.
-  const bool partial_line = filled_ > last_end_;
+  const bool partial_line = filled_ > last_end_ || line_open_;
+  line_open_ = false;
   if (partial_line) ++lines_;
   last_end_ = filled_;
   scanned_ = filled_;

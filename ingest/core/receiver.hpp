@@ -72,6 +72,7 @@ class receiver {
   std::size_t scanned_ = 0;   // bytes of window_ already scanned for line ends
   std::size_t last_end_ = 0;  // just past the last line end in window_ (0: none)
   std::uint64_t lines_ = 0;   // line ends in window_[0, last_end_)
+  bool line_open_ = false;    // a line a full buffer was cut inside has not ended yet
   std::uint64_t lines_left_ = 0;
   std::uint64_t batch_bytes_ = 0;
   std::int64_t next_batch_ms_ = 0;

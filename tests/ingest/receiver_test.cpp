@@ -206,6 +206,20 @@ TEST(Receiver, MappedSourceBatchesLikeAStream) {
   }
 }
 
+// A line that fills the buffer exactly, its last byte whitespace (or a word that fills it), still
+// counts once when the connection ends right after it.
+TEST(Receiver, LineCutByAFullBufferCountsAtConnectionEnd) {
+  for (const std::string& line : {std::string(63, 'a') + " ", std::string(64, 'a'), std::string(100, 'a')}) {
+    mapped_source mapped(line);
+    for (const auto& batches : {run({line, ""}, 1000, 64), run_source(mapped, 1000, 64)}) {
+      std::uint64_t lines = 0;
+      for (const auto& b : batches) lines += b.lines;
+      EXPECT_EQ(lines, 1u) << line.size() << " bytes";
+      EXPECT_EQ(joined(batches), line);
+    }
+  }
+}
+
 // A word longer than the buffer is cut at a UTF-8 unit boundary, from a stream and from a mapping.
 TEST(Receiver, WordLongerThanTheBufferIsCutBetweenUnits) {
   std::string word;
