@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "kernels/tokenize/utf8_jdk.hpp"
+
 namespace wcs {
 namespace {
 
@@ -37,41 +39,6 @@ void append_hex_escape(std::string& out, char32_t cp) {
   }
 }
 
-// Decodes the non-ASCII code point starting at s[i] and advances i. The input is valid UTF-8 by
-// contract; a stray lead byte or a truncated tail still decodes as U+FFFD without reading past the end.
-char32_t decode_utf8(std::string_view s, std::size_t& i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  if (lead < 0xC2 || lead > 0xF4) {
-    ++i;
-    return 0xFFFD;
-  }
-  const std::size_t len = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  char32_t cp = lead < 0xE0 ? (lead & 0x1F) : lead < 0xF0 ? (lead & 0x0F) : (lead & 0x07);
-  if (i + len > s.size()) {
-    i = s.size();
-    return 0xFFFD;
-  }
-  for (std::size_t k = 1; k < len; ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  }
-  i += len;
-  return cp;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-  }
-  out += static_cast<char>(0x80 | (cp & 0x3F));
-}
-
 // True when repr() is just the word between single quotes: printable ASCII without ' or \.
 // Branch-free accumulation so the compiler can vectorise the scan.
 bool is_plain_ascii(std::string_view s) {
@@ -98,14 +65,10 @@ bool py_isprintable(char32_t cp) noexcept {
   return it == std::end(non_printable) || cp < it->first;
 }
 
-void append_py_repr(std::string& out, std::string_view utf8_word) {
-  if (is_plain_ascii(utf8_word)) {
-    out.reserve(out.size() + utf8_word.size() + 2);
-    out += '\'';
-    out += utf8_word;
-    out += '\'';
-    return;
-  }
+namespace {
+
+// repr() of a word that is not plain ASCII (escapes, non-ASCII, quotes).
+void append_escaped_repr(std::string& out, std::string_view utf8_word) {
   // Python prefers '...' and switches to "..." only to avoid escaping a ' when there is no ".
   const bool has_single = utf8_word.find('\'') != std::string_view::npos;
   const bool has_double = utf8_word.find('"') != std::string_view::npos;
@@ -133,14 +96,31 @@ void append_py_repr(std::string& out, std::string_view utf8_word) {
       }
       continue;
     }
-    const char32_t cp = decode_utf8(utf8_word, i);
-    if (py_isprintable(cp)) {
-      append_utf8(out, cp);  // re-encoded rather than copied, so even a truncated tail stays valid
+    // Words are valid UTF-8 by contract; a stray or truncated sequence still decodes (as U+FFFD)
+    // without reading past the end, and is re-encoded rather than copied so the output stays valid.
+    const utf8_unit u = decode_unit(reinterpret_cast<const std::uint8_t*>(utf8_word.data()) + i, utf8_word.size() - i);
+    i += u.length;
+    if (py_isprintable(u.code_point)) {
+      std::uint8_t bytes[4];
+      out.append(reinterpret_cast<const char*>(bytes), encode_utf8(u.code_point, bytes));
     } else {
-      append_hex_escape(out, cp);
+      append_hex_escape(out, u.code_point);
     }
   }
   out += quote;
+}
+
+}  // namespace
+
+void append_py_repr(std::string& out, std::string_view utf8_word) {
+  if (!is_plain_ascii(utf8_word)) {
+    append_escaped_repr(out, utf8_word);
+    return;
+  }
+  out.reserve(out.size() + utf8_word.size() + 2);
+  out += '\'';
+  out += utf8_word;
+  out += '\'';
 }
 
 void append_py_tuple(std::string& out, const word_count& r) {
@@ -161,7 +141,7 @@ void append_py_tuple(std::string& out, const word_count& r) {
     return;
   }
   out += '(';
-  append_py_repr(out, r.word);
+  append_escaped_repr(out, r.word);
   out += ", ";
   out.append(count.data(), count.size());
   out += ')';
