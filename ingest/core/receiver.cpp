@@ -56,7 +56,6 @@ void receiver::seal_chunk(std::size_t cut) {
   buffer_ = next;
   window_ = next_window;
   filled_ -= cut;
-  scanned_ -= cut;
   last_end_ = 0;
   lines_ = 0;
 }
@@ -71,22 +70,17 @@ void receiver::seal_batch() {
 
 void receiver::on_data(std::size_t bytes) {
   filled_ += bytes;
-  if (policy_.lines_per_batch == 0) {
-    const line_scan_result r = scanner_.scan(window_ + scanned_, filled_ - scanned_, std::numeric_limits<std::uint64_t>::max());
-    if (r.last_end != 0) last_end_ = scanned_ + r.last_end;
+  const bool by_lines = policy_.lines_per_batch != 0;
+  // The new bytes are the last `left` of the window (sealing a batch moves the window, not its end).
+  std::size_t left = bytes;
+  while (left != 0) {
+    const std::size_t from = filled_ - left;
+    const line_scan_result r = scanner_.scan(window_ + from, left, by_lines ? lines_left_ : std::numeric_limits<std::uint64_t>::max());
+    if (r.last_end != 0) last_end_ = from + r.last_end;
     lines_ += r.lines;
     line_open_ = line_open_ && r.lines == 0;
-    scanned_ = filled_;
-    return;
-  }
-  while (scanned_ < filled_) {
-    const line_scan_result r = scanner_.scan(window_ + scanned_, filled_ - scanned_, lines_left_);
-    if (r.last_end != 0) last_end_ = scanned_ + r.last_end;
-    lines_ += r.lines;
-    line_open_ = line_open_ && r.lines == 0;
-    lines_left_ -= r.lines;
-    scanned_ += r.stopped_at;
-    if (lines_left_ == 0) seal_batch();
+    left -= r.stopped_at;
+    if (by_lines && (lines_left_ -= r.lines) == 0) seal_batch();
   }
 }
 
@@ -123,7 +117,6 @@ void receiver::end_of_connection() {
   line_open_ = false;
   if (partial_line) ++lines_;
   last_end_ = filled_;
-  scanned_ = filled_;
   scanner_.reset();
   seal_chunk(filled_);
   if (partial_line && policy_.lines_per_batch != 0 && --lines_left_ == 0) seal_batch();

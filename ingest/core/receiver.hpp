@@ -69,7 +69,6 @@ class receiver {
   host_buffer* buffer_ = nullptr;
   const std::uint8_t* window_ = nullptr;  // the open chunk's bytes: buffer_'s, or in mapped_
   std::size_t filled_ = 0;    // bytes in window_
-  std::size_t scanned_ = 0;   // bytes of window_ already scanned for line ends
   std::size_t last_end_ = 0;  // just past the last line end in window_ (0: none)
   std::uint64_t lines_ = 0;   // line ends in window_[0, last_end_)
   bool line_open_ = false;    // a line a full buffer was cut inside has not ended yet
