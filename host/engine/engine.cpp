@@ -112,7 +112,7 @@ void engine::compact_if_needed() {
   std::vector<bool> live(dict_.size(), false);
   for (const auto& slot : views_) slot.v->mark_live(live);
   const std::vector<std::uint32_t> remap = dict_.compact(live);
-  for (auto& slot : views_) slot.v->remap(remap);
+  for (auto& slot : views_) slot.v->remap(remap, dict_.size());
   compact_at_ = std::max<std::size_t>(1 << 16, 2 * dict_.size());
 }
 

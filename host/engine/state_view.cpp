@@ -1,6 +1,5 @@
 #include "host/engine/state_view.hpp"
 
-#include "host/engine/table_remap.hpp"
 
 namespace wcs {
 
@@ -17,8 +16,8 @@ const batch_table& state_view::output(batch_table& scratch) const {
 
 void state_view::mark_live(std::vector<bool>& live) const { totals_->mark_live(live, false); }
 
-void state_view::remap(std::span<const std::uint32_t> old_to_new) {
-  totals_->remap(old_to_new, remapped_size(old_to_new));
+void state_view::remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) {
+  totals_->remap(old_to_new, new_size);
 }
 
 }  // namespace wcs

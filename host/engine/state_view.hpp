@@ -16,7 +16,7 @@ class state_view final : public view {
   bool apply(const batch_table& batch) override;
   const batch_table& output(batch_table& scratch) const override;
   void mark_live(std::vector<bool>& live) const override;
-  void remap(std::span<const std::uint32_t> old_to_new) override;
+  void remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) override;
 
   // For checkpoints.
   const count_table& totals() const { return *totals_; }

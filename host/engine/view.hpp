@@ -27,8 +27,9 @@ class view {
   // Sets live[id] for every dictionary id this view still needs after the last apply.
   virtual void mark_live(std::vector<bool>& live) const = 0;
 
-  // The dictionary was compacted: id i is now old_to_new[i] (never no_id for a live id).
-  virtual void remap(std::span<const std::uint32_t> old_to_new) = 0;
+  // The dictionary was compacted to `new_size` words: id i is now old_to_new[i] (never no_id for a
+  // live id).
+  virtual void remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) = 0;
 };
 
 // reduceByKey(+).pprint(): each batch's own counts.
@@ -41,7 +42,7 @@ class stateless_view final : public view {
   }
   const batch_table& output(batch_table&) const override { return *last_; }
   void mark_live(std::vector<bool>&) const override {}
-  void remap(std::span<const std::uint32_t>) override {}
+  void remap(std::span<const std::uint32_t>, std::size_t) override {}
 
  private:
   const batch_table* last_ = nullptr;

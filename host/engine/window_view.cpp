@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include "host/engine/table_remap.hpp"
 
 namespace wcs {
 
@@ -48,9 +47,12 @@ void window_view::mark_live(std::vector<bool>& live) const {
   }
 }
 
-void window_view::remap(std::span<const std::uint32_t> old_to_new) {
-  sums_->remap(old_to_new, remapped_size(old_to_new));
-  for (batch_table& b : retained_) remap_ids(b, old_to_new);
+void window_view::remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) {
+  sums_->remap(old_to_new, new_size);
+  // The retained batches' ids were all marked live.
+  for (batch_table& b : retained_) {
+    for (std::uint32_t& id : b.ids) id = old_to_new[id];
+  }
 }
 
 void window_view::restore(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched,

@@ -33,7 +33,7 @@ class window_view final : public view {
   bool apply(const batch_table& batch) override;
   const batch_table& output(batch_table& scratch) const override;
   void mark_live(std::vector<bool>& live) const override;
-  void remap(std::span<const std::uint32_t> old_to_new) override;
+  void remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) override;
 
   // For checkpoints: the window sums and the retained batches, oldest first.
   const count_table& sums() const { return *sums_; }

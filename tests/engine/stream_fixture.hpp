@@ -78,7 +78,7 @@ inline void compact(dictionary& dict, const std::vector<view*>& views) {
   std::vector<bool> live(dict.size(), false);
   for (const view* v : views) v->mark_live(live);
   const std::vector<std::uint32_t> remap = dict.compact(live);
-  for (view* v : views) v->remap(remap);
+  for (view* v : views) v->remap(remap, dict.size());
 }
 
 // Count tables from the CPU backend, as the engine gets them.
