@@ -21,6 +21,12 @@ struct read_result {
   std::size_t bytes = 0;
 };
 
+// Milliseconds from now until `deadline` for poll(): 0 when past, at most 60 s.
+inline int ms_until(steady_time deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(left > 60000 ? 60000 : left);
+}
+
 class byte_source {
  public:
   virtual ~byte_source() = default;

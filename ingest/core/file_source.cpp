@@ -53,9 +53,8 @@ void file_source::consumed(const std::uint8_t* end) {
 
 read_result file_source::read(std::span<std::uint8_t> into, steady_time deadline) {
   if (!owned_) {  // stdin may be a pipe or terminal: honour the deadline so batches still close
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, left < 0 ? 0 : static_cast<int>(left)) == 0) return {read_status::timeout};
+    if (::poll(&p, 1, ms_until(deadline)) == 0) return {read_status::timeout};
   }
   for (;;) {
     const ssize_t n = ::read(fd_, into.data(), into.size());

@@ -13,15 +13,6 @@
 #include <thread>
 
 namespace wcs {
-namespace {
-
-int remaining_ms(steady_time deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-  return left < 0 ? 0 : static_cast<int>(left > 60000 ? 60000 : left);
-}
-
-}  // namespace
-
 socket_source::socket_source(std::string host, int port, bool exit_on_close, std::chrono::milliseconds restart_delay)
     : host_(std::move(host)), port_(port), exit_on_close_(exit_on_close), restart_delay_(restart_delay) {}
 
@@ -51,7 +42,7 @@ bool socket_source::try_connect(steady_time deadline) {
     int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
       pollfd p{fd, POLLOUT, 0};
-      rc = ::poll(&p, 1, std::max(remaining_ms(deadline), 1000)) == 1 ? 0 : -1;
+      rc = ::poll(&p, 1, std::max(ms_until(deadline), 1000)) == 1 ? 0 : -1;
       int so_error = rc == 0 ? 0 : ETIMEDOUT;
       socklen_t len = sizeof so_error;
       if (rc == 0) ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
@@ -85,7 +76,7 @@ read_result socket_source::read(std::span<std::uint8_t> into, steady_time deadli
     if (!try_connect(deadline)) return {read_status::timeout};
   }
   pollfd p{fd_, POLLIN, 0};
-  const int ready = ::poll(&p, 1, remaining_ms(deadline));
+  const int ready = ::poll(&p, 1, ms_until(deadline));
   if (ready == 0) return {read_status::timeout};
   if (ready < 0) {
     if (errno == EINTR) return {read_status::timeout};
