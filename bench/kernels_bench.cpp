@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "bench/corpus.hpp"
+#include "bench/textbook_count.hpp"
 #include "host/backend/cpu_backend.hpp"
 #include "host/engine/count_table.hpp"
 #include "ingest/core/line_scanner.hpp"
@@ -168,11 +169,7 @@ void BM_baseline_unordered_map(benchmark::State& state) {
   std::uint64_t words = 0;
   for (auto _ : state) {
     std::unordered_map<std::string, std::uint64_t> counts;
-    words = 0;
-    for_each_word(text(), corpus().size(), [&](const std::uint8_t* w, std::size_t n, bool) {
-      ++counts[std::string(reinterpret_cast<const char*>(w), n)];
-      ++words;
-    });
+    words = textbook_count(text(), corpus().size(), counts);
     benchmark::DoNotOptimize(counts);
   }
   set_throughput(state, words);

@@ -7,7 +7,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "kernels/tokenize/tokenize.hpp"
+#include "bench/textbook_count.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -24,11 +24,7 @@ int main(int argc, char** argv) {
   std::string line;
   while (std::getline(in, line)) {
     ++lines;
-    wcs::for_each_word(reinterpret_cast<const std::uint8_t*>(line.data()), line.size(),
-                       [&](const std::uint8_t* w, std::size_t n, bool) {
-                         ++counts[std::string(reinterpret_cast<const char*>(w), n)];
-                         ++words;
-                       });
+    words += wcs::bench::textbook_count(reinterpret_cast<const std::uint8_t*>(line.data()), line.size(), counts);
   }
   std::printf("%llu %llu %zu\n", static_cast<unsigned long long>(lines), static_cast<unsigned long long>(words), counts.size());
   return 0;
