@@ -40,6 +40,12 @@ dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
   return id;
 }
 
+void dictionary::reserve(std::size_t words, std::size_t bytes) {
+  arena_.reserve(arena_.size() + bytes);
+  offsets_.reserve(offsets_.size() + words);
+  hashes_.reserve(hashes_.size() + words);
+}
+
 void dictionary::rehash(std::size_t capacity) {
   index_.assign(capacity, no_id);
   mask_ = capacity - 1;

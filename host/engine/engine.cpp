@@ -92,13 +92,17 @@ void engine::close_batch(const ingest_event& e) {
 
 void engine::emit(view_slot& slot, std::int64_t batch_ms) {
   const batch_table& table = slot.v->output(output_scratch_);
-  records_.clear();
-  records_.reserve(table.size());
-  for (std::size_t i = 0; i < table.size(); ++i) records_.push_back({dict_.word(table.ids[i]), table.counts[i]});
   // pprint shows only the first `num`; a text file needs every record in order.
-  order_records(records_, slot.files ? records_.size() : config_.num);
+  if (slot.files) {
+    records_.clear();
+    records_.reserve(table.size());
+    for (std::size_t i = 0; i < table.size(); ++i) records_.push_back({dict_.word(table.ids[i]), table.counts[i]});
+    order_records(records_, records_.size());
+  } else {
+    top_records(table, [&](std::uint32_t id) { return dict_.word(id); }, config_.num, records_);
+  }
   text_.clear();
-  append_pprint(text_, batch_ms, records_, records_.size(), config_.num);
+  append_pprint(text_, batch_ms, records_, table.size(), config_.num);
   // A closed stdout (`wcstream | head`) ends the run, as Python's BrokenPipeError would, instead of
   // counting on with nowhere to print.
   if (std::fwrite(text_.data(), 1, text_.size(), config_.out) != text_.size() || std::fflush(config_.out) != 0) {

@@ -41,6 +41,9 @@ class local_word_table {
   explicit local_word_table(std::uint64_t count_limit = std::numeric_limits<std::uint32_t>::max())
       : count_limit_(count_limit) {
     reset_slots(initial_capacity);
+    // Room for the words the first slots hold at average length 8: the arena then grows by copying
+    // only for a big vocabulary (reserving touches no memory).
+    arena_.reserve(initial_capacity / 2 * 8);
   }
 
   // Promises at most `words` add() calls before the next reserve or drain.
