@@ -4,6 +4,7 @@
 File mode:   wcstream --file CORPUS --batch-lines N --threads T
 Socket mode: wcs-replay --plain --delay 0 --repeat R  ->  wcstream --port P --batch-lines N --threads T (loopback)
 Baselines:   `wc -w CORPUS` and wcs-reference-count (one thread, std::unordered_map).
+--pin:       file mode again with T threads confined to T CPUs, so the ingest thread shares them too.
 
 Runs are interleaved (baseline, engine, baseline, ...) so machine noise hits all of them alike; the
 table reports medians, lines/s, MB/s, words/s, peak RSS, and ratios against the baselines.
@@ -18,10 +19,12 @@ import sys
 import time
 
 
-def run_measured(cmd, stdout=subprocess.DEVNULL):
-    """Runs cmd; returns (wall seconds, peak RSS MB, stderr text, stdout bytes or None)."""
+def run_measured(cmd, stdout=subprocess.DEVNULL, cpus=None):
+    """Runs cmd (confined to the CPUs `cpus` when given); returns (wall seconds, peak RSS MB, stderr text,
+    stdout bytes or None)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, preexec_fn=pin)
     err = proc.stderr.read()
     out = proc.stdout.read() if stdout == subprocess.PIPE else None
     _, status, usage = os.wait4(proc.pid, 0)
@@ -62,6 +65,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=3, help="socket mode: times the replay server sends the corpus")
     ap.add_argument("--modes", default="file,socket")
     ap.add_argument("--field", default="reviewText", help="JSON corpora: the field holding the text")
+    ap.add_argument("--pin", action="store_true",
+                    help="file mode: also run T threads confined to T CPUs (the whole process, ingest thread included)")
     args = ap.parse_args()
 
     wcstream = os.path.join(args.build, "host/cli/wcstream")
@@ -72,6 +77,9 @@ def main():
     size = os.path.getsize(corpus)
     threads = [int(t) for t in args.threads.split(",")]
     modes = args.modes.split(",")
+    allowed = sorted(os.sched_getaffinity(0))
+    if args.pin and max(threads) > len(allowed):
+        raise SystemExit("--pin: %d threads asked, %d CPUs available" % (max(threads), len(allowed)))
 
     # The text the engine sees: the corpus itself, or the review texts the replay server sends
     # ("{}\n".format(review), as tcp_server.py) extracted once next to a JSON corpus.
@@ -107,6 +115,13 @@ def main():
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
                 add(("wcstream file", str(t)), wall, rss)
+            if "file" in modes and args.pin:
+                wall, rss, err, _ = run_measured([wcstream, "--file", text, "--batch-lines", str(args.batch_lines),
+                                               "--threads", str(t), "--log-level", "info"], cpus=allowed[:t])
+                got = engine_counts(err)
+                if got != (lines, words):
+                    raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
+                add(("wcstream file, pinned", str(t)), wall, rss)
             if "socket" in modes:
                 server, port = start_replay(replay, corpus, args.repeat, plain)
                 wall, rss, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
@@ -131,6 +146,12 @@ def main():
         print("%-28s %7s %9.3f %12.0f %9.1f %12.0f %8.0f %8.2f %8.2f" % (
             what, t, wall, per_s(lines), per_s(text_bytes) / 1e6, per_s(words), rss,
             base["wc -w"] / wall * scale, base["reference (unordered_map)"] / wall * scale))
+    # Scaling: each engine row's throughput at the most threads against one thread.
+    most = str(max(threads))
+    for what in dict.fromkeys(w for w, _ in samples):
+        if what.startswith("wcstream") and (what, "1") in samples and (what, most) in samples and most != "1":
+            one = statistics.median(w for w, _ in samples[(what, "1")])
+            print("scaling %-22s %s threads / 1 thread: %.2fx" % (what, most, one / statistics.median(w for w, _ in samples[(what, most)])))
 
 
 def cpu_model():
