@@ -39,18 +39,14 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   };
   std::size_t unknown_words = 0;
   std::size_t unknown_bytes = 0;
-  std::size_t partial_counts = 0;
   for (const auto& table : drained_) {
     for (const auto& u : table.unknown_ids) unknown_bytes += u.word.size();
     unknown_words += table.unknown_ids.size();
-    partial_counts += table.unknown_ids.size() + table.known_ids.size();
   }
   dict.reserve(unknown_words, unknown_bytes);
   for (auto& table : drained_) {
     for (const auto& u : table.unknown_ids) *u.id = dict.intern(u.word, u.hash);
   }
-  out.ids.reserve(partial_counts);
-  out.counts.reserve(partial_counts);
   if (slot_of_id_.size() < dict.size()) slot_of_id_.resize(dict.size() + dict.size() / 2 + 1, 0);
   for (auto& table : drained_) {
     for (const auto& u : table.unknown_ids) merge(*u.id, u.count);

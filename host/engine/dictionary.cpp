@@ -1,5 +1,6 @@
 #include "host/engine/dictionary.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -41,9 +42,13 @@ dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
 }
 
 void dictionary::reserve(std::size_t words, std::size_t bytes) {
-  arena_.reserve(arena_.size() + bytes);
-  offsets_.reserve(offsets_.size() + words);
-  hashes_.reserve(hashes_.size() + words);
+  // At least doubling, as push_back would: batches that each add a few words must not each copy all.
+  const auto room = [](auto& v, std::size_t more) {
+    if (v.size() + more > v.capacity()) v.reserve(std::max(v.size() + more, 2 * v.capacity()));
+  };
+  room(arena_, bytes);
+  room(offsets_, words);
+  room(hashes_, words);
 }
 
 void dictionary::rehash(std::size_t capacity) {

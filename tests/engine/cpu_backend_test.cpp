@@ -31,5 +31,25 @@ TEST(CpuBackend, IdsSurviveReuseAndRenumbering) {
   EXPECT_EQ(run_batch(backend, dict, "d d b\n"), (std::map<std::string, std::uint64_t>{{"b", 1}, {"d", 2}}));
 }
 
+// Every batch brings new words (the dictionary grows batch by batch, not only in the first): counts
+// stay right, and the words of earlier ids stay intact while the dictionary's storage grows.
+TEST(CpuBackend, BatchesThatEachAddNewWords) {
+  cpu_backend backend;
+  dictionary dict;
+  for (int batch = 0; batch < 300; ++batch) {
+    std::string text = "the and of\n";
+    std::map<std::string, std::uint64_t> expected{{"the", 1}, {"and", 1}, {"of", 1}};
+    for (int j = 0; j < 1 + batch % 40; ++j) {
+      const std::string word = "word" + std::to_string(batch) + "_" + std::to_string(j) + std::string(batch % 20, 'x');
+      text += word + " " + word + "\n";
+      expected[word] = 2;
+    }
+    ASSERT_EQ(run_batch(backend, dict, text), expected) << "batch " << batch;
+  }
+  EXPECT_EQ(dict.word(dict.intern("the")), "the");
+  EXPECT_EQ(dict.word(dict.intern("word0_0")), "word0_0");
+  EXPECT_EQ(dict.word(dict.intern("word299_0" + std::string(299 % 20, 'x'))), "word299_0" + std::string(299 % 20, 'x'));
+}
+
 }  // namespace
 }  // namespace wcs
