@@ -108,20 +108,14 @@ def main():
         wall, rss, _, _ = run_measured([reference, text])
         add(("reference (unordered_map)", "1"), wall, rss)
         for t in threads:
-            if "file" in modes:
+            file_runs = [("wcstream file", None)] + ([("wcstream file, pinned", allowed[:t])] if args.pin else [])
+            for what, cpus in file_runs if "file" in modes else []:
                 wall, rss, err, _ = run_measured([wcstream, "--file", text, "--batch-lines", str(args.batch_lines),
-                                               "--threads", str(t), "--log-level", "info"])
+                                               "--threads", str(t), "--log-level", "info"], cpus=cpus)
                 got = engine_counts(err)
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
-                add(("wcstream file", str(t)), wall, rss)
-            if "file" in modes and args.pin:
-                wall, rss, err, _ = run_measured([wcstream, "--file", text, "--batch-lines", str(args.batch_lines),
-                                               "--threads", str(t), "--log-level", "info"], cpus=allowed[:t])
-                got = engine_counts(err)
-                if got != (lines, words):
-                    raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
-                add(("wcstream file, pinned", str(t)), wall, rss)
+                add((what, str(t)), wall, rss)
             if "socket" in modes:
                 server, port = start_replay(replay, corpus, args.repeat, plain)
                 wall, rss, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",

@@ -1,6 +1,7 @@
 #include "host/backend/cpu_backend.hpp"
 
 #include "kernels/cpu/word_hash.hpp"
+#include "kernels/tables/table_ops.hpp"
 
 namespace wcs {
 
@@ -13,20 +14,34 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   // The tables are drained in parallel; only the dictionary lookups of new words and the merge of the
   // tables (a word counted by several workers appears once per worker) are serial.
   drained_.resize(reducer_.tables());
-  // Most words are known after the first batch, and all are new in it.
+  // Most words are known after the first batch; all are new in it and after a renumbering.
   const std::size_t largest = reducer_.largest_table();
-  const bool first = dict.size() == 0;
+  const bool all_new = renumbered || dict.size() == 0;
   for (auto& table : drained_) {
-    table.known_ids.reserve(largest);
-    if (first) table.unknown_ids.reserve(largest);
+    if (all_new) {
+      table.unknown_ids.reserve(largest);
+    } else {
+      table.known_ids.reserve(largest);
+    }
   }
   reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
     if (renumbered || id == local_word_table::no_id) {
       drained_[t].unknown_ids.push_back({&id, word, hash_word(word), count});
+      drained_[t].unknown_bytes += word.size();
     } else {
       drained_[t].known_ids.push_back({id, count});
     }
   });
+  std::size_t unknown_words = 0;
+  std::size_t unknown_bytes = 0;
+  for (const auto& table : drained_) {
+    unknown_words += table.unknown_ids.size();
+    unknown_bytes += table.unknown_bytes;
+  }
+  dict.reserve(unknown_words, unknown_bytes);
+  // Every id this batch can hand out is below dict.size() + unknown_words.
+  const std::size_t ids = dict.size() + unknown_words;
+  if (slot_of_id_.size() < ids) slot_of_id_.resize(grown_size(static_cast<std::uint32_t>(ids)), 0);
   const auto merge = [&](std::uint32_t id, std::uint64_t count) {
     std::uint32_t& slot = slot_of_id_[id];
     if (slot == 0) {
@@ -37,22 +52,15 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
       out.counts[slot - 1] += count;
     }
   };
-  std::size_t unknown_words = 0;
-  std::size_t unknown_bytes = 0;
-  for (const auto& table : drained_) {
-    for (const auto& u : table.unknown_ids) unknown_bytes += u.word.size();
-    unknown_words += table.unknown_ids.size();
-  }
-  dict.reserve(unknown_words, unknown_bytes);
   for (auto& table : drained_) {
-    for (const auto& u : table.unknown_ids) *u.id = dict.intern(u.word, u.hash);
-  }
-  if (slot_of_id_.size() < dict.size()) slot_of_id_.resize(dict.size() + dict.size() / 2 + 1, 0);
-  for (auto& table : drained_) {
-    for (const auto& u : table.unknown_ids) merge(*u.id, u.count);
+    for (const auto& u : table.unknown_ids) {
+      *u.id = dict.intern(u.word, u.hash);
+      merge(*u.id, u.count);
+    }
     for (const auto& k : table.known_ids) merge(k.id, k.count);
     table.unknown_ids.clear();
     table.known_ids.clear();
+    table.unknown_bytes = 0;
   }
   for (const std::uint32_t id : out.ids) slot_of_id_[id] = 0;
   if (renumbered) {

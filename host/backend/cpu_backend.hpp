@@ -28,6 +28,7 @@ class cpu_backend final : public backend {
     };
     std::vector<known> known_ids;
     std::vector<unknown> unknown_ids;
+    std::size_t unknown_bytes = 0;  // the unknown words' lengths summed
   };
 
   cpu_reducer reducer_;

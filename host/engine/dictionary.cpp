@@ -9,6 +9,9 @@
 namespace wcs {
 namespace {
 
+// The index's smallest size: a stream's first batch usually brings tens of thousands of words.
+constexpr std::size_t min_index = 1 << 16;
+
 // Words often arrive in the order of a table indexed by the top bits of the same hash (a drain of
 // local_word_table): indexing the growing dictionary by those bits too would pile them into one
 // cluster. A murmur3 finalizer round decorrelates the index from that order.
@@ -23,7 +26,7 @@ std::uint64_t spread(std::uint64_t h) {
 dictionary::id_type dictionary::intern(std::string_view w) { return intern(w, hash_word(w)); }
 
 dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
-  if (index_.empty()) rehash(1 << 16);
+  if (index_.empty()) rehash(min_index);
   std::size_t i = spread(hash) >> shift_;
   for (;;) {
     const id_type id = index_[i];
@@ -78,7 +81,7 @@ std::vector<dictionary::id_type> dictionary::compact(const std::vector<bool>& ke
   arena_.swap(arena);
   offsets_.swap(offsets);
   hashes_.swap(hashes);
-  std::size_t capacity = 1 << 12;
+  std::size_t capacity = min_index;
   while (capacity < size() * 2) capacity *= 2;
   rehash(capacity);
   ++generation_;

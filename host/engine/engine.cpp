@@ -97,7 +97,7 @@ void engine::emit(view_slot& slot, std::int64_t batch_ms) {
     records_.clear();
     records_.reserve(table.size());
     for (std::size_t i = 0; i < table.size(); ++i) records_.push_back({dict_.word(table.ids[i]), table.counts[i]});
-    order_records(records_, records_.size());
+    order_records(records_);
   } else {
     top_records(table, [&](std::uint32_t id) { return dict_.word(id); }, config_.num, records_);
   }

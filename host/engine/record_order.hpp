@@ -14,14 +14,8 @@ inline bool record_before(const word_count& a, const word_count& b) {
   return a.word < b.word;
 }
 
-// Orders the first `first` records (all when first >= size); the rest stay unordered.
-inline void order_records(std::vector<word_count>& records, std::size_t first) {
-  if (first >= records.size()) {
-    std::sort(records.begin(), records.end(), record_before);
-  } else {
-    std::partial_sort(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(first), records.end(), record_before);
-  }
-}
+// Orders every record (what a text file holds; pprint takes top_records below).
+inline void order_records(std::vector<word_count>& records) { std::sort(records.begin(), records.end(), record_before); }
 
 // Sets `out` to the first `num` records of `table` in order, word_of(id) giving each word. What
 // pprint shows, without building a record for every word: a word is looked up only when its count

@@ -1,6 +1,5 @@
 #include "host/engine/state_view.hpp"
 
-
 namespace wcs {
 
 bool state_view::apply(const batch_table& batch) {

@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-
 namespace wcs {
 
 window_view::window_view(std::unique_ptr<count_table> sums, window_spec spec)

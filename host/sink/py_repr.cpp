@@ -50,23 +50,6 @@ bool is_plain_ascii(std::string_view s) {
   return !special;
 }
 
-}  // namespace
-
-bool py_isprintable(char32_t cp) noexcept {
-  if (cp >= 0x20 && cp < 0x7F) {
-    return true;
-  }
-  if (cp > 0x10FFFF) {
-    return false;
-  }
-  // The first range whose end is >= cp is the only one that can contain it.
-  const auto* it = std::lower_bound(std::begin(non_printable), std::end(non_printable), cp,
-                                    [](const cp_range& r, char32_t c) { return r.last < c; });
-  return it == std::end(non_printable) || cp < it->first;
-}
-
-namespace {
-
 // repr() of a word that is not plain ASCII (escapes, non-ASCII, quotes).
 void append_escaped_repr(std::string& out, std::string_view utf8_word) {
   // Python prefers '...' and switches to "..." only to avoid escaping a ' when there is no ".
@@ -111,6 +94,19 @@ void append_escaped_repr(std::string& out, std::string_view utf8_word) {
 }
 
 }  // namespace
+
+bool py_isprintable(char32_t cp) noexcept {
+  if (cp >= 0x20 && cp < 0x7F) {
+    return true;
+  }
+  if (cp > 0x10FFFF) {
+    return false;
+  }
+  // The first range whose end is >= cp is the only one that can contain it.
+  const auto* it = std::lower_bound(std::begin(non_printable), std::end(non_printable), cp,
+                                    [](const cp_range& r, char32_t c) { return r.last < c; });
+  return it == std::end(non_printable) || cp < it->first;
+}
 
 void append_py_repr(std::string& out, std::string_view utf8_word) {
   if (!is_plain_ascii(utf8_word)) {

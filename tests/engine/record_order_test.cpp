@@ -13,7 +13,7 @@ namespace {
 std::vector<word_count> all_ordered(const batch_table& table, const std::vector<std::string>& words) {
   std::vector<word_count> records;
   for (std::size_t i = 0; i < table.size(); ++i) records.push_back({words[table.ids[i]], table.counts[i]});
-  order_records(records, records.size());
+  order_records(records);
   return records;
 }
 
