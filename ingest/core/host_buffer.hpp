@@ -1,7 +1,8 @@
 #pragma once
 // Large batch buffers the ingest thread reads into. On CUDA builds they are pinned (page-locked) host
 // memory so the GPU backend can copy them asynchronously; elsewhere, or when no CUDA driver is
-// present, ordinary 64-byte aligned memory. Callers never see the difference.
+// present, huge-page memory from allocate_large (kernels/cpu/huge_pages.hpp). Callers never see the
+// difference.
 #include <cstddef>
 #include <cstdint>
 #include <memory>

@@ -1,7 +1,56 @@
 #include "ingest/core/line_scanner.hpp"
 
+#include <cstring>
+
 namespace wcs {
 namespace {
+
+// The scan kernel for one instruction set. after_cr: the byte before p was a '\r'; updated to whether
+// p[n - 1] (or the byte at the limit's line end) is.
+template <class Isa>
+line_scan_result scan_line_ends(const std::uint8_t* p, std::size_t n, std::uint64_t limit, bool& after_cr) {
+  line_scan_result r{0, 0, n};
+  alignas(64) std::uint8_t tail[64];
+  // The last block holding a line end and its mask: last_end is computed once, at the end.
+  std::size_t last_block = 0;
+  std::uint64_t last_ends = 0;
+  for (std::size_t i = 0; i < n; i += 64) {
+    const std::size_t avail = n - i;
+    const std::uint8_t* block = p + i;
+    if (avail < 64) {
+      std::memcpy(tail, block, avail);
+      std::memset(tail + avail, 0, 64 - avail);
+      block = tail;
+    }
+    const simd::line_masks m = Isa::line_ends(block);
+    const std::uint64_t ends = m.lf | m.cr;
+    if (ends == 0) {
+      after_cr = false;
+      continue;
+    }
+    // A '\n' right after a '\r' (in this block or at the end of the previous one) ends no new line.
+    // Without '\r' on either side (the common case), every end is a new line.
+    std::uint64_t new_lines = ends;
+    if ((m.cr | std::uint64_t{after_cr}) != 0) new_lines &= ~(m.lf & ((m.cr << 1) | std::uint64_t{after_cr}));
+    const auto count = static_cast<std::uint64_t>(__builtin_popcountll(new_lines));
+    if (r.lines + count >= limit) {
+      for (std::uint64_t k = r.lines + 1; k < limit; ++k) new_lines &= new_lines - 1;
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(new_lines)) + 1;
+      r.lines = limit;
+      r.last_end = at;
+      r.stopped_at = at;
+      after_cr = p[at - 1] == '\r';
+      return r;
+    }
+    r.lines += count;
+    last_block = i;
+    last_ends = ends;
+    after_cr = m.cr != 0 && (avail >= 64 ? (m.cr >> 63) != 0 : p[n - 1] == '\r');
+  }
+  if (last_ends != 0) r.last_end = last_block + 64 - static_cast<std::size_t>(__builtin_clzll(last_ends));
+  return r;
+}
+
 
 [[WCS_TARGET_AVX2, gnu::flatten]] line_scan_result scan_avx2(const std::uint8_t* p, std::size_t n, std::uint64_t limit, bool& after_cr) {
   return scan_line_ends<simd::isa_avx2>(p, n, limit, after_cr);
