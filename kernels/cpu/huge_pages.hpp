@@ -4,9 +4,7 @@
 // touching it costs one page fault per 2 MiB instead of 512 (faults are dear in VMs: before this, a
 // 41 MB run took 7,300 of them). It always comes zeroed, and nothing writes it before its first use.
 #include <cstddef>
-#include <cstring>
-#include <type_traits>
-#include <utility>
+#include <memory>
 
 namespace wcs {
 
@@ -14,29 +12,15 @@ namespace wcs {
 void* allocate_large(std::size_t bytes);
 void free_large(void* p, std::size_t bytes) noexcept;
 
-// A fixed-size array of trivial T, zeroed at creation.
-template <class T>
-class large_array {
-  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
-
- public:
-  large_array() = default;
-  explicit large_array(std::size_t n) : data_(static_cast<T*>(allocate_large(n * sizeof(T)))), size_(n) {}
-  large_array(large_array&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
-  large_array& operator=(large_array&& o) noexcept {
-    std::swap(data_, o.data_);
-    std::swap(size_, o.size_);
-    return *this;
-  }
-  ~large_array() {
-    if (data_ != nullptr) free_large(data_, size_ * sizeof(T));
-  }
-
-  T* data() const { return data_; }
-
- private:
-  T* data_ = nullptr;
-  std::size_t size_ = 0;
+// A block from allocate_large, given back when dropped (the deleter keeps its size).
+struct large_free {
+  std::size_t bytes;
+  void operator()(std::byte* p) const noexcept { free_large(p, bytes); }
 };
+using large_block = std::unique_ptr<std::byte, large_free>;
+
+inline large_block make_large_block(std::size_t bytes) {
+  return large_block(static_cast<std::byte*>(allocate_large(bytes)), large_free{bytes});
+}
 
 }  // namespace wcs

@@ -170,15 +170,15 @@ class local_word_table {
   // Fresh zeroed slots (all empty); a ref is only read once its slot holds a word.
   void reset_slots(std::size_t capacity) {
     // One block for both arrays: at 65,536 slots it is exactly one huge page.
-    storage_ = large_array<std::byte>(capacity * (sizeof(slot) + sizeof(word_ref)));
-    slots_ = reinterpret_cast<slot*>(storage_.data());
-    refs_ = reinterpret_cast<word_ref*>(storage_.data() + capacity * sizeof(slot));
+    storage_ = make_large_block(capacity * (sizeof(slot) + sizeof(word_ref)));
+    slots_ = reinterpret_cast<slot*>(storage_.get());
+    refs_ = reinterpret_cast<word_ref*>(storage_.get() + capacity * sizeof(slot));
     mask_ = capacity - 1;
     shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
   }
 
   void grow() {
-    const large_array<std::byte> old_storage = std::move(storage_);
+    const large_block old_storage = std::move(storage_);
     const slot* old_slots = slots_;
     const word_ref* old_refs = refs_;
     const std::size_t old_capacity = mask_ + 1;
@@ -196,7 +196,7 @@ class local_word_table {
     }
   }
 
-  large_array<std::byte> storage_;
+  large_block storage_;
   slot* slots_ = nullptr;
   word_ref* refs_ = nullptr;
   std::vector<std::uint64_t> spilled_;  // counts beyond the slots' 32 bits; empty until the first spill
