@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "kernels/tokenize/python_space.hpp"
+#include "kernels/tokenize/utf8_jdk.hpp"
 
 // Target attributes of the kernels built on each struct. The AVX2 kernels also use BMI1/BMI2 (tzcnt,
 // blsr, bzhi, shlx) and POPCNT: every CPU with AVX2 that we dispatch to has them (detect() checks).
@@ -38,15 +39,9 @@ enum class isa { avx2, sse2, scalar };
 // (it reads p[0, 66)): a block without any splits at its ASCII whitespace alone, because a lead byte
 // is never a continuation, so no malformed sequence can swallow or fake one.
 inline bool unicode_space_at(const std::uint8_t* p) {
-  switch (p[0]) {
-    case 0xC2: return p[1] == 0x85 || p[1] == 0xA0;
-    case 0xE1: return p[1] == 0x9A && p[2] == 0x80;
-    case 0xE2:
-      if (p[1] == 0x81) return p[2] == 0x9F;
-      return p[1] == 0x80 && ((p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF);
-    case 0xE3: return p[1] == 0x80 && p[2] == 0x80;
-    default: return false;
-  }
+  if (p[0] < 0xC2) return false;  // ASCII, a continuation, or a lead byte of no space
+  const utf8_unit u = decode_unit(p, 3);
+  return !u.malformed && is_python_space(u.code_point);
 }
 
 struct isa_scalar {

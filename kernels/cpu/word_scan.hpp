@@ -131,6 +131,21 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
   scan_units(cursor, p, n, i, n, sink);
 }
 
+// scan_words inside a function compiled for each instruction set (the rule above), for callers that
+// choose it at run time.
+template <class Sink>
+[[WCS_TARGET_AVX2, gnu::flatten]] void scan_words_in(simd::isa_avx2, const std::uint8_t* p, std::size_t n, Sink& sink) {
+  scan_words<simd::isa_avx2>(p, n, sink);
+}
+template <class Sink>
+[[WCS_TARGET_SSE2, gnu::flatten]] void scan_words_in(simd::isa_sse2, const std::uint8_t* p, std::size_t n, Sink& sink) {
+  scan_words<simd::isa_sse2>(p, n, sink);
+}
+template <class Sink>
+[[gnu::flatten]] void scan_words_in(simd::isa_scalar, const std::uint8_t* p, std::size_t n, Sink& sink) {
+  scan_words<simd::isa_scalar>(p, n, sink);
+}
+
 // Calls fn(begin, length, malformed) for each word, with the implementation `impl` (tests, benchmarks).
 template <class Fn>
 void scan_words(const simd::implementation& impl, const std::uint8_t* p, std::size_t n, Fn&& fn) {
@@ -145,7 +160,7 @@ void scan_words(const simd::implementation& impl, const std::uint8_t* p, std::si
     }
     void any(const std::uint8_t* w, std::size_t length, bool malformed) { fn(w, length, malformed); }
   } sink{fn};
-  simd::with_isa(impl.kind, [&](auto isa) { scan_words<decltype(isa)>(p, n, sink); });
+  simd::with_isa(impl.kind, [&](auto isa) { scan_words_in(isa, p, n, sink); });
 }
 
 }  // namespace wcs

@@ -38,6 +38,23 @@ TEST(Tokenize, SplitsOnEveryPythonWhitespace) {
   }
 }
 
+// The same inside inputs of several 64-byte blocks, at and around block edges: there the SIMD
+// tokenizers split by masks (unicode_space_starts) instead of unit by unit.
+TEST(Tokenize, EveryPythonWhitespaceAndLookalikeInsideLongInputs) {
+  const std::string tail = " " + std::string(100, 'y');
+  for (const std::size_t before : {1, 31, 61, 62, 63, 64, 65, 100}) {
+    const std::string head(before, 'a');
+    for (char32_t c : python_spaces) {
+      EXPECT_EQ(split_all_ways(head + utf8(c) + "b" + tail), (words{head, "b", tail.substr(1)}))
+          << std::hex << static_cast<std::uint32_t>(c) << std::dec << " after " << before;
+    }
+    for (char32_t c : test::not_spaces) {
+      EXPECT_EQ(split_all_ways(head + utf8(c) + "b" + tail), (words{head + utf8(c) + "b", tail.substr(1)}))
+          << std::hex << static_cast<std::uint32_t>(c) << std::dec << " after " << before;
+    }
+  }
+}
+
 TEST(Tokenize, NotWhitespace) {
   for (char32_t c : test::not_spaces) {
     const std::string w = "a" + utf8(c) + "b";
