@@ -1,7 +1,8 @@
 #pragma once
 // Finds line ends as Java's BufferedReader.readLine does: "\n", "\r" or "\r\n" end a line; the "\n" of
 // a "\r\n" split across reads ends nothing new. State carries across buffers of one connection.
-// 64 bytes at a time with the run-time dispatched SIMD masks of kernels/cpu.
+// Run-time dispatched SIMD of kernels/cpu: 2 KiB runs without '\r' are only counted, other blocks are
+// read 64 bytes at a time as masks.
 #include <cstddef>
 #include <cstdint>
 

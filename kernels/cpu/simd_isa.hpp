@@ -6,6 +6,7 @@
 // simd_classify.hpp picks the instruction set at run time.
 #include <immintrin.h>
 
+#include <cstddef>
 #include <cstdint>
 
 #include "kernels/tokenize/python_space.hpp"
@@ -30,6 +31,15 @@ struct line_masks {
   std::uint64_t lf;
   std::uint64_t cr;
 };
+
+// For a run of 64-byte blocks: how many bytes are '\n', and whether any is '\r'.
+struct line_feed_count {
+  std::uint64_t lf;
+  bool any_cr;
+};
+// The most blocks one count_line_feeds call takes: a byte lane of the 16-byte form counts up to 4 per
+// block and must stay below 256.
+inline constexpr std::size_t max_count_blocks = 63;
 
 enum class isa { avx2, sse2, scalar };
 
@@ -67,6 +77,14 @@ struct isa_scalar {
     }
     return m;
   }
+  static line_feed_count count_line_feeds(const std::uint8_t* p, std::size_t blocks) {
+    line_feed_count c{0, false};
+    for (std::size_t i = 0; i < 64 * blocks; ++i) {
+      c.lf += p[i] == '\n';
+      c.any_cr |= p[i] == '\r';
+    }
+    return c;
+  }
 };
 
 // The vector instructions the SSE2 and AVX2 classifiers need, 16 or 32 bytes at a time. They are
@@ -83,6 +101,10 @@ struct vec_sse2 {
   [[WCS_TARGET_SSE2]] static reg bit_or(reg a, reg b) { return _mm_or_si128(a, b); }
   [[WCS_TARGET_SSE2]] static reg bit_and(reg a, reg b) { return _mm_and_si128(a, b); }
   [[WCS_TARGET_SSE2]] static std::uint64_t bits(reg a) { return static_cast<std::uint16_t>(_mm_movemask_epi8(a)); }
+  [[WCS_TARGET_SSE2]] static std::uint64_t sum_bytes(reg a) {
+    const reg s = _mm_sad_epu8(a, _mm_setzero_si128());
+    return static_cast<std::uint64_t>(_mm_cvtsi128_si64(s) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s)));
+  }
 };
 
 struct vec_avx2 {
@@ -96,6 +118,11 @@ struct vec_avx2 {
   [[WCS_TARGET_AVX2]] static reg bit_or(reg a, reg b) { return _mm256_or_si256(a, b); }
   [[WCS_TARGET_AVX2]] static reg bit_and(reg a, reg b) { return _mm256_and_si256(a, b); }
   [[WCS_TARGET_AVX2]] static std::uint64_t bits(reg a) { return static_cast<std::uint32_t>(_mm256_movemask_epi8(a)); }
+  [[WCS_TARGET_AVX2]] static std::uint64_t sum_bytes(reg a) {
+    const __m256i s = _mm256_sad_epu8(a, _mm256_setzero_si256());
+    const __m128i t = _mm_add_epi64(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+    return static_cast<std::uint64_t>(_mm_cvtsi128_si64(t) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(t, t)));
+  }
 };
 
 // The three classifiers over one vector width. Unsigned byte ranges (b - lo) <= span are tested as
@@ -130,6 +157,16 @@ struct vector_classifiers {
     }
     return m;
   }
+  // A compare yields 0xFF (-1) per match: subtracting it counts, one byte lane per position.
+  static line_feed_count count_line_feeds(const std::uint8_t* p, std::size_t blocks) {
+    reg lf = V::set(0), cr = V::set(0);
+    for (std::size_t i = 0; i < 64 * blocks; i += V::width) {
+      const reg b = V::load(p + i);
+      lf = V::sub(lf, is(b, '\n'));
+      cr = V::bit_or(cr, is(b, '\r'));
+    }
+    return {V::sum_bytes(lf), V::bits(cr) != 0};
+  }
   // unicode_space_at for 64 positions at once (byte i, i + 1, i + 2 as three shifted loads).
   static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
     std::uint64_t m = 0;
@@ -152,6 +189,9 @@ struct isa_sse2 {
   using impl = vector_classifiers<vec_sse2>;
   [[WCS_TARGET_SSE2, gnu::flatten]] static block_masks classify(const std::uint8_t* p) { return impl::classify(p); }
   [[WCS_TARGET_SSE2, gnu::flatten]] static line_masks line_ends(const std::uint8_t* p) { return impl::line_ends(p); }
+  [[WCS_TARGET_SSE2, gnu::flatten]] static line_feed_count count_line_feeds(const std::uint8_t* p, std::size_t blocks) {
+    return impl::count_line_feeds(p, blocks);
+  }
   [[WCS_TARGET_SSE2, gnu::flatten]] static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
     return impl::unicode_space_starts(p);
   }
@@ -162,6 +202,9 @@ struct isa_avx2 {
   using impl = vector_classifiers<vec_avx2>;
   [[WCS_TARGET_AVX2, gnu::flatten]] static block_masks classify(const std::uint8_t* p) { return impl::classify(p); }
   [[WCS_TARGET_AVX2, gnu::flatten]] static line_masks line_ends(const std::uint8_t* p) { return impl::line_ends(p); }
+  [[WCS_TARGET_AVX2, gnu::flatten]] static line_feed_count count_line_feeds(const std::uint8_t* p, std::size_t blocks) {
+    return impl::count_line_feeds(p, blocks);
+  }
   [[WCS_TARGET_AVX2, gnu::flatten]] static std::uint64_t unicode_space_starts(const std::uint8_t* p) {
     return impl::unicode_space_starts(p);
   }
