@@ -11,37 +11,8 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   // Ids the worker tables keep from earlier batches are void once the dictionary was renumbered: look
   // every word up again, then let the tables start empty (which also frees the dropped words).
   const bool renumbered = dict.generation() != generation_;
-  // The tables are drained in parallel; only the dictionary lookups of new words and the merge of the
-  // tables (a word counted by several workers appears once per worker) are serial.
-  drained_.resize(reducer_.tables());
-  // Most words are known after the first batch; all are new in it and after a renumbering.
-  const std::size_t largest = reducer_.largest_table();
-  const bool all_new = renumbered || dict.size() == 0;
-  for (auto& table : drained_) {
-    if (all_new) {
-      table.unknown_ids.reserve(largest);
-    } else {
-      table.known_ids.reserve(largest);
-    }
-  }
-  reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
-    if (renumbered || id == local_word_table::no_id) {
-      drained_[t].unknown_ids.push_back({&id, word, hash_word(word), count});
-      drained_[t].unknown_bytes += word.size();
-    } else {
-      drained_[t].known_ids.push_back({id, count});
-    }
-  });
-  std::size_t unknown_words = 0;
-  std::size_t unknown_bytes = 0;
-  for (const auto& table : drained_) {
-    unknown_words += table.unknown_ids.size();
-    unknown_bytes += table.unknown_bytes;
-  }
-  dict.reserve(unknown_words, unknown_bytes);
-  // Every id this batch can hand out is below dict.size() + unknown_words.
-  const std::size_t ids = dict.size() + unknown_words;
-  if (slot_of_id_.size() < ids) slot_of_id_.resize(grown_size(static_cast<std::uint32_t>(ids)), 0);
+  // A word counted by several workers appears once per worker table: the batch's counts are merged by
+  // dictionary id into `out`.
   const auto merge = [&](std::uint32_t id, std::uint64_t count) {
     std::uint32_t& slot = slot_of_id_[id];
     if (slot == 0) {
@@ -52,6 +23,36 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
       out.counts[slot - 1] += count;
     }
   };
+  // Table 0 is looked up and merged as it is drained, by the one task that touches the dictionary; the
+  // other tables are drained into lists meanwhile (in parallel) and merged after it. Most words are
+  // known after the first batch; all are new in it and after a renumbering.
+  drained_.resize(reducer_.tables());
+  const std::size_t largest = reducer_.largest_table();
+  const bool all_new = renumbered || dict.size() == 0;
+  // Room for the ids table 0 can add (at most its words); the arena grows as they come.
+  make_room_for_ids(dict.size() + largest);
+  if (all_new) dict.reserve(largest, 0);
+  for (std::size_t t = 1; t < drained_.size(); ++t) {
+    if (all_new) {
+      drained_[t].unknown_ids.reserve(largest);
+    } else {
+      drained_[t].known_ids.reserve(largest);
+    }
+  }
+  reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
+    const bool unknown = renumbered || id == local_word_table::no_id;
+    if (t == 0) {
+      if (unknown) id = dict.intern(word);
+      merge(id, count);
+    } else if (unknown) {
+      drained_[t].unknown_ids.push_back({&id, word, hash_word(word), count});
+    } else {
+      drained_[t].known_ids.push_back({id, count});
+    }
+  });
+  std::size_t unknown_words = 0;
+  for (const auto& table : drained_) unknown_words += table.unknown_ids.size();
+  make_room_for_ids(dict.size() + unknown_words);
   for (auto& table : drained_) {
     for (const auto& u : table.unknown_ids) {
       *u.id = dict.intern(u.word, u.hash);
@@ -60,7 +61,6 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
     for (const auto& k : table.known_ids) merge(k.id, k.count);
     table.unknown_ids.clear();
     table.known_ids.clear();
-    table.unknown_bytes = 0;
   }
   for (const std::uint32_t id : out.ids) slot_of_id_[id] = 0;
   if (renumbered) {
@@ -68,6 +68,10 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
     generation_ = dict.generation();
   }
   return reducer_.drained_words() - words_before;
+}
+
+void cpu_backend::make_room_for_ids(std::size_t ids) {
+  if (slot_of_id_.size() < ids) slot_of_id_.resize(grown_size(static_cast<std::uint32_t>(ids)), 0);
 }
 
 }  // namespace wcs

@@ -28,8 +28,10 @@ class cpu_backend final : public backend {
     };
     std::vector<known> known_ids;
     std::vector<unknown> unknown_ids;
-    std::size_t unknown_bytes = 0;  // the unknown words' lengths summed
   };
+
+  // Sizes slot_of_id_ for every id below `ids`.
+  void make_room_for_ids(std::size_t ids);
 
   cpu_reducer reducer_;
   std::vector<table_counts> drained_;
