@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <limits>
 #include <map>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "kernels/cpu/cpu_reduce.hpp"
 #include "tests/kernels/word_lists.hpp"
@@ -102,6 +105,40 @@ TEST(LocalWordTable, CountsSpillInsteadOfWrapping) {
   counts want;
   for (int k = 0; k < 1000; ++k) ++want[words[k % 3 == 2 ? 2 : k % 2]];
   EXPECT_EQ(got, want);
+}
+
+// A drain reports exactly the words counted since the one before, wherever their slots are (the drain
+// reads 64 slots at a time), with spilled counts too (a limit of 3; every spill reads the whole table,
+// so that case stays small), and none after a batch of nothing.
+TEST(LocalWordTable, DrainReportsOnlyWordsCountedSinceTheLastDrain) {
+  struct setup {
+    std::uint64_t limit;
+    std::size_t vocabulary;
+    std::size_t most_words;
+  };
+  for (const setup& c : {setup{3, 1500, 1500}, setup{std::numeric_limits<std::uint32_t>::max(), 20000, 30000}}) {
+    local_word_table table(c.limit);
+    std::vector<std::string> vocabulary;
+    for (std::size_t k = 0; k < c.vocabulary; ++k) vocabulary.push_back("w" + std::to_string(k));
+    std::mt19937_64 rng(5);
+    for (int round = 0; round < 6; ++round) {
+      counts want;
+      const std::size_t words = round == 0 ? vocabulary.size() : round == 3 ? 0 : 1 + rng() % c.most_words;
+      for (std::size_t k = 0; k < words; ++k) {
+        // Round 0 brings every word; later rounds count a scattered tenth of them, many times over.
+        const std::string& w = round == 0 ? vocabulary[k] : vocabulary[rng() % (c.vocabulary / 10) * 7 % c.vocabulary];
+        table.reserve(1);
+        table.add(bytes(w), w.size(), key_word(bytes(w), w.size()));
+        ++want[w];
+      }
+      counts got;
+      table.drain([&](std::string_view w, std::uint32_t&, std::uint64_t n) {
+        EXPECT_EQ(got.count(std::string(w)), 0u) << w;
+        got[std::string(w)] = n;
+      });
+      ASSERT_EQ(got, want) << "round " << round << " limit " << c.limit;
+    }
+  }
 }
 
 }  // namespace
