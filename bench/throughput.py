@@ -5,6 +5,10 @@ File mode:   wcstream --file CORPUS --batch-lines N --threads T
 Socket mode: wcs-replay --plain --delay 0 --repeat R  ->  wcstream --port P --batch-lines N --threads T (loopback)
 Baselines:   `wc -w CORPUS` and wcs-reference-count (one thread, std::unordered_map).
 --pin:       file mode again with T threads confined to T CPUs, so the ingest thread shares them too.
+--warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
+             each is measured in its own steady state. On the documented VM a run is slower right after
+             one that used less memory (KJV, 2 threads: 39 ms after a 1-thread run, 31 ms after a
+             2-thread run), likely because freed memory goes back to the host (free page reporting).
 
 Runs are interleaved (baseline, engine, baseline, ...) so machine noise hits all of them alike; the
 table reports medians, lines/s, MB/s, words/s, peak RSS, and ratios against the baselines.
@@ -67,7 +71,14 @@ def main():
     ap.add_argument("--field", default="reviewText", help="JSON corpora: the field holding the text")
     ap.add_argument("--pin", action="store_true",
                     help="file mode: also run T threads confined to T CPUs (the whole process, ingest thread included)")
+    ap.add_argument("--warmup", action="store_true",
+                    help="file mode and baselines: run each command once, unmeasured, before each measured run")
     args = ap.parse_args()
+
+    def measure(cmd, cpus=None):
+        if args.warmup:
+            run_measured(cmd, cpus=cpus)
+        return run_measured(cmd, cpus=cpus)
 
     wcstream = os.path.join(args.build, "host/cli/wcstream")
     replay = os.path.join(args.build, "ingest/replay/wcs-replay")
@@ -103,15 +114,15 @@ def main():
         samples.setdefault(key, []).append((wall, rss))
 
     for _ in range(args.runs):
-        wall, rss, _, _ = run_measured(["wc", "-w", text])
+        wall, rss, _, _ = measure(["wc", "-w", text])
         add(("wc -w", "-"), wall, rss)
-        wall, rss, _, _ = run_measured([reference, text])
+        wall, rss, _, _ = measure([reference, text])
         add(("reference (unordered_map)", "1"), wall, rss)
         for t in threads:
             file_runs = [("wcstream file", None)] + ([("wcstream file, pinned", allowed[:t])] if args.pin else [])
             for what, cpus in file_runs if "file" in modes else []:
-                wall, rss, err, _ = run_measured([wcstream, "--file", text, "--batch-lines", str(args.batch_lines),
-                                               "--threads", str(t), "--log-level", "info"], cpus=cpus)
+                wall, rss, err, _ = measure([wcstream, "--file", text, "--batch-lines", str(args.batch_lines),
+                                             "--threads", str(t), "--log-level", "info"], cpus=cpus)
                 got = engine_counts(err)
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
@@ -127,8 +138,9 @@ def main():
                     raise SystemExit("socket mode lost data: counted %s, expected %s" % (got, (lines * args.repeat, words * args.repeat)))
                 add(("wcstream socket", str(t)), wall, rss)
 
-    print("corpus %s: %.1f MB, %d lines, %d words, %d distinct; %d runs, medians; machine: %d cores, %s" % (
-        corpus, text_bytes / 1e6, lines, words, distinct, args.runs, os.cpu_count(), cpu_model()))
+    print("corpus %s: %.1f MB, %d lines, %d words, %d distinct; %d runs, medians%s; machine: %d cores, %s" % (
+        corpus, text_bytes / 1e6, lines, words, distinct, args.runs, ", each after a warm-up run" if args.warmup else "",
+        os.cpu_count(), cpu_model()))
     base = {k[0]: statistics.median(w for w, _ in v) for k, v in samples.items() if k[1] in ("-", "1") and not k[0].startswith("wcstream")}
     print("%-28s %7s %9s %12s %9s %12s %8s %8s %8s" % ("what", "threads", "median s", "lines/s", "MB/s", "words/s",
                                                         "peak MB", "x wc -w", "x ref"))
