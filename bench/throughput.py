@@ -7,8 +7,9 @@ Baselines:   `wc -w CORPUS` and wcs-reference-count (one thread, std::unordered_
 --pin:       file mode again with T threads confined to T CPUs, so the ingest thread shares them too.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
-             one that used less memory (KJV, 2 threads: 39 ms after a 1-thread run, 31 ms after a
-             2-thread run), likely because freed memory goes back to the host (free page reporting).
+             one that used less memory (KJV cached in 2 MiB folios, 2 threads: 39 ms after a 1-thread
+             run, 31 ms after a 2-thread run), likely as freed memory goes back to the host (free page
+             reporting) and is slow to touch again. See docs/performance.md.
 
 Runs are interleaved (baseline, engine, baseline, ...) so machine noise hits all of them alike; the
 table reports medians, lines/s, MB/s, words/s, peak RSS, and ratios against the baselines.
