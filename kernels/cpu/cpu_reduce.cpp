@@ -37,32 +37,14 @@ void reduce_slice(worker_state& local, const std::uint8_t* p, std::size_t n) {
     }
   } sink{local, p + n};
   local.table.reserve(n);  // a slice of n bytes holds at most n words
-  scan_words<Isa>(p, n, sink);
-}
-
-[[WCS_TARGET_AVX2, gnu::flatten]] void reduce_slice_avx2(worker_state& local, const std::uint8_t* p, std::size_t n) {
-  reduce_slice<simd::isa_avx2>(local, p, n);
-}
-[[WCS_TARGET_SSE2, gnu::flatten]] void reduce_slice_sse2(worker_state& local, const std::uint8_t* p, std::size_t n) {
-  reduce_slice<simd::isa_sse2>(local, p, n);
-}
-[[gnu::flatten]] void reduce_slice_scalar(worker_state& local, const std::uint8_t* p, std::size_t n) {
-  reduce_slice<simd::isa_scalar>(local, p, n);
-}
-
-cpu_reducer::slice_fn slice_kernel(simd::isa kind) {
-  switch (kind) {
-    case simd::isa::avx2: return reduce_slice_avx2;
-    case simd::isa::sse2: return reduce_slice_sse2;
-    case simd::isa::scalar: break;
-  }
-  return reduce_slice_scalar;
+  simd::compiled_for(Isa{}, [&](Isa) { scan_words<Isa>(p, n, sink); });
 }
 
 }  // namespace
 
 cpu_reducer::cpu_reducer(const simd::implementation& simd, std::size_t slice_bytes)
-    : reduce_slice_(slice_kernel(simd.kind)), slice_bytes_(slice_bytes) {}
+    : reduce_slice_(simd::with_isa(simd.kind, [](auto isa) -> slice_fn { return &reduce_slice<decltype(isa)>; })),
+      slice_bytes_(slice_bytes) {}
 
 void cpu_reducer::add(std::span<const std::uint8_t> text) {
   const std::uint8_t* p = text.data();

@@ -1,9 +1,9 @@
 #pragma once
 // The instruction sets of the CPU kernels, one struct each, with the 64-byte block classifiers every
 // kernel is built from (whitespace and high bytes, line ends, where Unicode whitespace may start). A
-// kernel is a template over one of these structs, instantiated inside a function compiled for that
-// instruction set (WCS_TARGET_*, with gnu::flatten so the classifiers inline into its loop);
-// simd_classify.hpp picks the instruction set at run time.
+// kernel is a template over one of these structs, entered through compiled_for (below): a function
+// compiled for that instruction set (WCS_TARGET_*, with gnu::flatten so the classifiers inline into
+// the kernel's loop). simd_classify.hpp picks the instruction set at run time.
 #include <immintrin.h>
 
 #include <cstddef>
@@ -209,6 +209,21 @@ struct isa_avx2 {
     return impl::unicode_space_starts(p);
   }
 };
+
+// Calls fn(i) with i = isa_X{} inside a function compiled for that instruction set, with everything it
+// calls inlined (gnu::flatten): how a kernel written as a template over the instruction set is entered.
+template <class Fn>
+[[WCS_TARGET_AVX2, gnu::flatten]] decltype(auto) compiled_for(isa_avx2 i, Fn&& fn) {
+  return fn(i);
+}
+template <class Fn>
+[[WCS_TARGET_SSE2, gnu::flatten]] decltype(auto) compiled_for(isa_sse2 i, Fn&& fn) {
+  return fn(i);
+}
+template <class Fn>
+[[gnu::flatten]] decltype(auto) compiled_for(isa_scalar i, Fn&& fn) {
+  return fn(i);
+}
 
 // Calls fn(isa_X{}) for the instruction set `kind` names (kernels instantiated per instruction set).
 template <class Fn>

@@ -3,10 +3,10 @@
 // split with bit masks at its ASCII whitespace unless Unicode whitespace may start in it; such blocks
 // go through the exact sequential path (word_cursor), so the result equals for_each_word on every input.
 //
-// scan_words<Isa> is the kernel: instantiate it inside a function compiled for Isa (see simd_isa.hpp)
-// so the classifier inlines. The hot case is fused into the loop that finds words: a short word is
-// offered to the sink's probe (a small value held in registers, e.g. a hash table's hit path), and
-// only what the probe does not take leaves the loop. The sink provides
+// scan_words<Isa> is the kernel: enter it through simd::compiled_for (simd_isa.hpp) so the classifier
+// inlines. The hot case is fused into the loop that finds words: a short word is offered to the
+// sink's probe (a small value held in registers, e.g. a hash table's hit path), and only what the
+// probe does not take leaves the loop. The sink provides
 //   sink.probe()                         a value P with `bool P::take(word, length)` for words of up
 //                                        to 16 bytes with 8 readable bytes; called again after any
 //                                        other sink call (which may change what it probes);
@@ -131,21 +131,6 @@ void scan_words(const std::uint8_t* p, std::size_t n, Sink& sink) {
   scan_units(cursor, p, n, i, n, sink);
 }
 
-// scan_words inside a function compiled for each instruction set (the rule above), for callers that
-// choose it at run time.
-template <class Sink>
-[[WCS_TARGET_AVX2, gnu::flatten]] void scan_words_in(simd::isa_avx2, const std::uint8_t* p, std::size_t n, Sink& sink) {
-  scan_words<simd::isa_avx2>(p, n, sink);
-}
-template <class Sink>
-[[WCS_TARGET_SSE2, gnu::flatten]] void scan_words_in(simd::isa_sse2, const std::uint8_t* p, std::size_t n, Sink& sink) {
-  scan_words<simd::isa_sse2>(p, n, sink);
-}
-template <class Sink>
-[[gnu::flatten]] void scan_words_in(simd::isa_scalar, const std::uint8_t* p, std::size_t n, Sink& sink) {
-  scan_words<simd::isa_scalar>(p, n, sink);
-}
-
 // Calls fn(begin, length, malformed) for each word, with the implementation `impl` (tests, benchmarks).
 template <class Fn>
 void scan_words(const simd::implementation& impl, const std::uint8_t* p, std::size_t n, Fn&& fn) {
@@ -160,7 +145,9 @@ void scan_words(const simd::implementation& impl, const std::uint8_t* p, std::si
     }
     void any(const std::uint8_t* w, std::size_t length, bool malformed) { fn(w, length, malformed); }
   } sink{fn};
-  simd::with_isa(impl.kind, [&](auto isa) { scan_words_in(isa, p, n, sink); });
+  simd::with_isa(impl.kind, [&](auto isa) {
+    simd::compiled_for(isa, [&](auto in) { scan_words<decltype(in)>(p, n, sink); });
+  });
 }
 
 }  // namespace wcs
