@@ -29,9 +29,9 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   drained_.resize(reducer_.tables());
   const std::size_t largest = reducer_.largest_table();
   const bool all_new = renumbered || dict.size() == 0;
-  // Room for the ids table 0 can add (at most its words); the arena grows as they come.
+  // Room for the ids table 0 can add (at most its words).
   make_room_for_ids(dict.size() + largest);
-  if (all_new) dict.reserve(largest, 0);
+  if (all_new) dict.reserve(largest);
   for (std::size_t t = 1; t < drained_.size(); ++t) {
     if (all_new) {
       drained_[t].unknown_ids.reserve(largest);

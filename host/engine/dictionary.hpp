@@ -16,9 +16,9 @@ class dictionary {
   // The id of `word` (hash: hash_word(word)), adding it when new.
   id_type intern(std::string_view word, std::uint64_t hash);
   id_type intern(std::string_view word);
-  // Makes room for up to `words` more words of `bytes` bytes in all, so interning them copies no
-  // earlier word (the index still grows as it fills).
-  void reserve(std::size_t words, std::size_t bytes);
+  // Makes room for up to `words` more words, so interning them copies no earlier offset or hash (the
+  // arena and the index still grow as they fill).
+  void reserve(std::size_t words);
 
   std::string_view word(id_type id) const {
     return {arena_.data() + offsets_[id], static_cast<std::size_t>(offsets_[id + 1] - offsets_[id])};
