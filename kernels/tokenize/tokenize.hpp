@@ -1,7 +1,7 @@
 #pragma once
 // Python `str.split()` over UTF-8 bytes decoded as the JDK decodes them. Two forms of one rule:
 //  - for_each_word: sequential scan, the reference (and the CPU slow path for non-ASCII text);
-//  - byte_is_space: the same decision for one byte position, independent of its neighbours' order,
+//  - classify_byte: the same decision for one byte position, independent of its neighbours' order,
 //    so a GPU thread per byte agrees with the sequential scan (tests check both on the same inputs).
 // Buffers always hold whole lines (or end where the stream ended), so decoding never needs bytes
 // beyond the buffer.
@@ -92,11 +92,6 @@ WCS_HD byte_class classify_byte(const std::uint8_t* p, std::size_t n, std::size_
   if (p[i] < 0x80) return {is_ascii_space(p[i]), false};
   const utf8_unit u = unit_holding(p, n, i);
   return {!u.malformed && is_python_space(u.code_point), u.malformed};
-}
-
-WCS_HD bool byte_is_space(const std::uint8_t* p, std::size_t n, std::size_t i) { return classify_byte(p, n, i).space; }
-WCS_HD bool byte_is_malformed(const std::uint8_t* p, std::size_t n, std::size_t i) {
-  return classify_byte(p, n, i).malformed;
 }
 
 // Whether the word p[0, n) holds a malformed unit (decoded on its own, as below).

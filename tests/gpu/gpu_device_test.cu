@@ -31,8 +31,9 @@ __global__ void hash_kernel(const std::uint8_t* p, std::size_t n, std::uint64_t*
 
 __global__ void classify_kernel(const std::uint8_t* p, std::size_t n, std::uint8_t* space, std::uint8_t* bad) {
   for (std::size_t i = 0; i < n; ++i) {
-    space[i] = byte_is_space(p, n, i);
-    bad[i] = byte_is_malformed(p, n, i);
+    const byte_class b = classify_byte(p, n, i);
+    space[i] = b.space;
+    bad[i] = b.malformed;
   }
 }
 
@@ -57,7 +58,7 @@ TEST(GpuDevice, HashGoldenValuesInOneThreadKernel) {
 }
 
 TEST(GpuDevice, PerByteClassesInOneThreadKernel) {
-  WCS_SKIP_WITHOUT_DEVICE("byte_is_space / byte_is_malformed in a one-thread kernel");
+  WCS_SKIP_WITHOUT_DEVICE("classify_byte in a one-thread kernel");
   for (const std::string& s : test::tokenizer_cases()) {
     const std::size_t n = s.size();
     std::uint8_t *p = nullptr, *space = nullptr, *bad = nullptr;
@@ -71,8 +72,8 @@ TEST(GpuDevice, PerByteClassesInOneThreadKernel) {
     ok(cudaMemcpy(hb.data(), bad, n, cudaMemcpyDeviceToHost));
     const auto* q = reinterpret_cast<const std::uint8_t*>(s.data());
     for (std::size_t i = 0; i < n; ++i) {
-      EXPECT_EQ(hs[i] != 0, byte_is_space(q, n, i)) << i;
-      EXPECT_EQ(hb[i] != 0, byte_is_malformed(q, n, i)) << i;
+      EXPECT_EQ(hs[i] != 0, classify_byte(q, n, i).space) << i;
+      EXPECT_EQ(hb[i] != 0, classify_byte(q, n, i).malformed) << i;
     }
     cudaFree(p);
     cudaFree(space);

@@ -81,10 +81,11 @@ TEST(GpuTokenize, ClassesAreThePerByteRule) {
   for (const std::string& s : test::tokenizer_cases()) {
     host_chunk c(s);
     for (std::size_t i = 0; i < s.size(); ++i) {
-      const bool space = byte_is_space(bytes(s), s.size(), i);
+      const byte_class b = classify_byte(bytes(s), s.size(), i);
+      const bool space = b.space;
       EXPECT_EQ((c.cls[i] & cuda::class_space) != 0, space) << i;
       if (!space) {
-        EXPECT_EQ((c.cls[i] & cuda::class_malformed) != 0, byte_is_malformed(bytes(s), s.size(), i)) << i;
+        EXPECT_EQ((c.cls[i] & cuda::class_malformed) != 0, b.malformed) << i;
       }
     }
   }

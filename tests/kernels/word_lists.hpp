@@ -39,13 +39,14 @@ inline std::vector<std::string> words_per_byte(const std::string& s) {
   bool in_word = false;
   bool bad = false;
   for (std::size_t i = 0; i <= n; ++i) {
-    const bool space = i == n || byte_is_space(p, n, i);
+    const byte_class b = i == n ? byte_class{true, false} : classify_byte(p, n, i);
+    const bool space = b.space;
     if (!space && !in_word) {
       in_word = true;
       start = i;
       bad = false;
     }
-    if (!space) bad = bad || byte_is_malformed(p, n, i);
+    if (!space) bad = bad || b.malformed;
     if (space && in_word) {
       out.push_back(key_of(p + start, i - start, bad));
       in_word = false;
