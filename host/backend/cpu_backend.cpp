@@ -3,6 +3,9 @@
 #include "kernels/cpu/word_hash.hpp"
 #include "kernels/tables/table_ops.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 namespace wcs {
 
 std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
@@ -31,7 +34,11 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   const bool all_new = renumbered || dict.size() == 0;
   // Room for the ids table 0 can add (at most its words).
   make_room_for_ids(dict.size() + largest);
-  if (all_new) dict.reserve(largest);
+  if (all_new) {
+    dict.reserve(largest);
+    out.ids.reserve(largest);
+    out.counts.reserve(largest);
+  }
   for (std::size_t t = 1; t < drained_.size(); ++t) {
     if (all_new) {
       drained_[t].unknown_ids.reserve(largest);
@@ -53,8 +60,23 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   std::size_t unknown_words = 0;
   for (const auto& table : drained_) unknown_words += table.unknown_ids.size();
   make_room_for_ids(dict.size() + unknown_words);
+  // Words to look up are found in parallel first (a lookup costs more than a merge): a table holds each
+  // word once, so those `out` already holds add to distinct counts (count zeroed: done). The others,
+  // and the known ids (a merge each), are merged in order.
   for (auto& table : drained_) {
-    for (const auto& u : table.unknown_ids) {
+    auto& unknown = table.unknown_ids;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, unknown.size(), 4096), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        auto& u = unknown[i];
+        const std::uint32_t id = dict.find(u.word, u.hash);
+        if (id == dictionary::no_id || slot_of_id_[id] == 0) continue;
+        *u.id = id;
+        out.counts[slot_of_id_[id] - 1] += u.count;
+        u.count = 0;
+      }
+    });
+    for (const auto& u : unknown) {
+      if (u.count == 0) continue;
       *u.id = dict.intern(u.word, u.hash);
       merge(*u.id, u.count);
     }

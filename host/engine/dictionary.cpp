@@ -25,15 +25,23 @@ std::uint64_t spread(std::uint64_t h) {
 
 dictionary::id_type dictionary::intern(std::string_view w) { return intern(w, hash_word(w)); }
 
-dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
-  if (index_.empty()) rehash(min_index);
+std::size_t dictionary::position(std::string_view w, std::uint64_t hash) const {
   std::size_t i = spread(hash) >> shift_;
   for (;;) {
     const id_type id = index_[i];
-    if (id == no_id) break;
-    if (hashes_[id] == hash && word(id) == w) return id;
+    if (id == no_id || (hashes_[id] == hash && word(id) == w)) return i;
     i = (i + 1) & mask_;
   }
+}
+
+dictionary::id_type dictionary::find(std::string_view w, std::uint64_t hash) const {
+  return index_.empty() ? no_id : index_[position(w, hash)];
+}
+
+dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
+  if (index_.empty()) rehash(min_index);
+  const std::size_t i = position(w, hash);
+  if (index_[i] != no_id) return index_[i];
   if (size() >= no_id - 1) throw std::runtime_error("dictionary: more than 4 billion distinct words");
   const auto id = static_cast<id_type>(size());
   arena_.insert(arena_.end(), w.begin(), w.end());

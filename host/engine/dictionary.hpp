@@ -16,6 +16,8 @@ class dictionary {
   // The id of `word` (hash: hash_word(word)), adding it when new.
   id_type intern(std::string_view word, std::uint64_t hash);
   id_type intern(std::string_view word);
+  // The id of `word` (hash: hash_word(word)), or no_id when absent. Safe alongside other finds.
+  id_type find(std::string_view word, std::uint64_t hash) const;
   // Makes room for up to `words` more words, so interning them copies no earlier offset or hash (the
   // arena and the index still grow as they fill).
   void reserve(std::size_t words);
@@ -36,6 +38,8 @@ class dictionary {
 
  private:
   void rehash(std::size_t capacity);
+  // Where `word` is in index_, or the empty position where it would go.
+  std::size_t position(std::string_view word, std::uint64_t hash) const;
 
   std::vector<char> arena_;
   std::vector<std::uint64_t> offsets_{0};  // word i is arena_[offsets_[i], offsets_[i+1])

@@ -2,9 +2,13 @@
 // reuse them from an earlier batch, and when the dictionary was renumbered (compacted) in between.
 #include <gtest/gtest.h>
 
+#include <tbb/global_control.h>
+
 #include <map>
+#include <random>
 
 #include "host/backend/cpu_backend.hpp"
+#include "kernels/cpu/word_hash.hpp"
 
 namespace wcs {
 namespace {
@@ -49,6 +53,46 @@ TEST(CpuBackend, BatchesThatEachAddNewWords) {
   EXPECT_EQ(dict.word(dict.intern("the")), "the");
   EXPECT_EQ(dict.word(dict.intern("word0_0")), "word0_0");
   EXPECT_EQ(dict.word(dict.intern("word299_0" + std::string(299 % 20, 'x'))), "word299_0" + std::string(299 % 20, 'x'));
+}
+
+// Several worker tables (a text of many slices, two threads): each holds its own copy of a word, and
+// the batch end merges them by word, whether the word is new to the dictionary, known from an earlier
+// batch, or known to one table and new to another; also after a renumbering.
+TEST(CpuBackend, WordsOfSeveralWorkerTablesMergeOnce) {
+  tbb::global_control two_threads(tbb::global_control::max_allowed_parallelism, 2);
+  cpu_backend backend;
+  dictionary dict;
+  std::mt19937 rng(7);
+  for (int batch = 0; batch < 4; ++batch) {
+    // 3 MB of lines from a vocabulary that grows each batch, so later batches mix known and new words.
+    const int vocabulary = 4000 * (batch + 1);
+    std::string text;
+    std::map<std::string, std::uint64_t> expected;
+    while (text.size() < (3u << 20)) {
+      for (int k = 0; k < 12; ++k) {
+        std::string word = std::to_string(rng() % vocabulary);
+        if (k % 3 == 0) word += "-longer-than-sixteen";
+        text += word + (k == 11 ? "\n" : " ");
+        ++expected[word];
+      }
+    }
+    ASSERT_EQ(run_batch(backend, dict, text), expected) << "batch " << batch;
+    if (batch == 1) {
+      std::vector<bool> keep(dict.size(), false);
+      for (std::size_t id = 0; id < keep.size(); id += 2) keep[id] = true;
+      dict.compact(keep);
+    }
+  }
+}
+
+TEST(Dictionary, FindsOnlyWhatWasInterned) {
+  dictionary dict;
+  EXPECT_EQ(dict.find("a", hash_word("a")), dictionary::no_id);
+  const auto a = dict.intern("a");
+  const auto long_word = dict.intern("a-word-longer-than-sixteen-bytes");
+  EXPECT_EQ(dict.find("a", hash_word("a")), a);
+  EXPECT_EQ(dict.find("a-word-longer-than-sixteen-bytes", hash_word("a-word-longer-than-sixteen-bytes")), long_word);
+  EXPECT_EQ(dict.find("b", hash_word("b")), dictionary::no_id);
 }
 
 }  // namespace
