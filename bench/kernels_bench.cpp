@@ -143,6 +143,29 @@ void BM_merge(benchmark::State& state) {
 }
 BENCHMARK(BM_merge)->Unit(benchmark::kMicrosecond);
 
+// The same on a stream's first batch: every word is new to the dictionary, and with 2 threads each word
+// sits in both worker tables (interned from one, looked up from the other).
+void BM_merge_first_batch(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  std::size_t words = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto backend = std::make_unique<cpu_backend>();
+    auto dict = std::make_unique<dictionary>();
+    batch_table out;
+    backend->add_chunk({text(), corpus().size()});
+    state.ResumeTiming();
+    backend->finish_batch(*dict, out);
+    words = out.size();
+    state.PauseTiming();
+    backend.reset();
+    dict.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * words));
+}
+BENCHMARK(BM_merge_first_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
 // updateStateByKey / window step: count_table += batch, -= batch (keys/s).
 void BM_table_update(benchmark::State& state) {
   batch_table batch;
