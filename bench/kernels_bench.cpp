@@ -88,23 +88,33 @@ void BM_backend_batch(benchmark::State& state) {
 BENCHMARK(BM_backend_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // A stream's first batch: a fresh backend and dictionary each time, so every word is new to the
-// worker tables (fresh memory, inserts) and to the dictionary. BM_backend_batch is a later batch.
-void BM_backend_first_batch(benchmark::State& state) {
-  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+// worker tables (fresh memory, inserts) and to the dictionary. BM_backend_first_batch is the whole batch
+// (BM_backend_batch is a later one), BM_merge_first_batch only its batch end (`counting` false).
+struct first_batch_result {
   std::uint64_t words = 0;
+  std::size_t distinct = 0;
+};
+first_batch_result run_first_batches(benchmark::State& state, bool counting) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  first_batch_result r;
   for (auto _ : state) {
+    if (!counting) state.PauseTiming();
     auto backend = std::make_unique<cpu_backend>();
     auto dict = std::make_unique<dictionary>();
     batch_table out;
     backend->add_chunk({text(), corpus().size()});
-    words = backend->finish_batch(*dict, out);
+    if (!counting) state.ResumeTiming();
+    r.words = backend->finish_batch(*dict, out);
+    r.distinct = out.size();
     state.PauseTiming();
     backend.reset();
     dict.reset();
     state.ResumeTiming();
   }
-  set_throughput(state, words);
+  return r;
 }
+
+void BM_backend_first_batch(benchmark::State& state) { set_throughput(state, run_first_batches(state, true).words); }
 BENCHMARK(BM_backend_first_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The same, fed in ring-buffer sized chunks (8 MiB, cut at a line end) as the engine does.
@@ -143,26 +153,11 @@ void BM_merge(benchmark::State& state) {
 }
 BENCHMARK(BM_merge)->Unit(benchmark::kMicrosecond);
 
-// The same on a stream's first batch: every word is new to the dictionary, and with 2 threads each word
-// sits in both worker tables (interned from one, looked up from the other).
+// The same on a stream's first batch (see run_first_batches): every word is new to the dictionary,
+// and with 2 threads each word sits in both worker tables (interned from one, looked up from the other).
 void BM_merge_first_batch(benchmark::State& state) {
-  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
-  std::size_t words = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    auto backend = std::make_unique<cpu_backend>();
-    auto dict = std::make_unique<dictionary>();
-    batch_table out;
-    backend->add_chunk({text(), corpus().size()});
-    state.ResumeTiming();
-    backend->finish_batch(*dict, out);
-    words = out.size();
-    state.PauseTiming();
-    backend.reset();
-    dict.reset();
-    state.ResumeTiming();
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * words));
+  const first_batch_result r = run_first_batches(state, false);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * r.distinct));
 }
 BENCHMARK(BM_merge_first_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
