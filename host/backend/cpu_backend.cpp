@@ -26,12 +26,15 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
       out.counts[slot - 1] += count;
     }
   };
-  // Table 0 is looked up and merged as it is drained, by the one task that touches the dictionary; the
-  // other tables are drained into lists meanwhile (in parallel) and merged after it. Most words are
-  // known after the first batch; all are new in it and after a renumbering.
+  // Each worker table is drained by its own task; a task merges ids already known right away only for
+  // table 0, the others list them. Words without an id are listed too, to be looked up in parallel
+  // below, except that table 0's task interns its own when nothing is to be gained by a list: into an
+  // empty dictionary (a stream's first batch: no lookup could find them, and the other tables then find
+  // most of their words among table 0's), or when it is the only table.
   drained_.resize(reducer_.tables());
   const std::size_t largest = reducer_.largest_table();
   const bool all_new = renumbered || dict.size() == 0;
+  const bool table0_interns = dict.size() == 0 || drained_.size() == 1;
   // Room for the ids table 0 can add (at most its words).
   make_room_for_ids(dict.size() + largest);
   if (all_new) {
@@ -39,45 +42,49 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
     out.ids.reserve(largest);
     out.counts.reserve(largest);
   }
-  for (std::size_t t = 1; t < drained_.size(); ++t) {
+  for (std::size_t t = table0_interns ? 1 : 0; t < drained_.size(); ++t) {
     if (all_new) {
       drained_[t].unknown_ids.reserve(largest);
-    } else {
+    } else if (t != 0) {
       drained_[t].known_ids.reserve(largest);
     }
   }
   reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
     const bool unknown = renumbered || id == local_word_table::no_id;
-    if (t == 0) {
-      if (unknown) id = dict.intern(word);
+    if (!unknown) {
+      if (t == 0) {
+        merge(id, count);
+      } else {
+        drained_[t].known_ids.push_back({id, count});
+      }
+    } else if (t == 0 && table0_interns) {
+      id = dict.intern(word);
       merge(id, count);
-    } else if (unknown) {
-      drained_[t].unknown_ids.push_back({&id, word, hash_word(word), count});
     } else {
-      drained_[t].known_ids.push_back({id, count});
+      drained_[t].unknown_ids.push_back({&id, word, hash_word(word), count, dictionary::no_id});
     }
   });
   std::size_t unknown_words = 0;
   for (const auto& table : drained_) unknown_words += table.unknown_ids.size();
   make_room_for_ids(dict.size() + unknown_words);
-  // Words to look up are found in parallel first (a lookup costs more than a merge): a table holds each
-  // word once, so those `out` already holds add to distinct counts (count zeroed: done). The others,
-  // and the known ids (a merge each), are merged in order.
+  // Words to look up are found in parallel first (a lookup costs more than a merge). A table holds each
+  // word once, so those `out` already holds add to distinct counts right there (count zeroed: done).
+  // The others are merged in order, interned only when the lookup found nothing; so are the known ids.
   for (auto& table : drained_) {
     auto& unknown = table.unknown_ids;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, unknown.size(), 4096), [&](const tbb::blocked_range<std::size_t>& r) {
       for (std::size_t i = r.begin(); i != r.end(); ++i) {
         auto& u = unknown[i];
-        const std::uint32_t id = dict.find(u.word, u.hash);
-        if (id == dictionary::no_id || slot_of_id_[id] == 0) continue;
-        *u.id = id;
-        out.counts[slot_of_id_[id] - 1] += u.count;
+        u.found = dict.find(u.word, u.hash);
+        if (u.found == dictionary::no_id || slot_of_id_[u.found] == 0) continue;
+        *u.id = u.found;
+        out.counts[slot_of_id_[u.found] - 1] += u.count;
         u.count = 0;
       }
     });
     for (const auto& u : unknown) {
       if (u.count == 0) continue;
-      *u.id = dict.intern(u.word, u.hash);
+      *u.id = u.found != dictionary::no_id ? u.found : dict.intern(u.word, u.hash);
       merge(*u.id, u.count);
     }
     for (const auto& k : table.known_ids) merge(k.id, k.count);

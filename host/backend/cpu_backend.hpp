@@ -25,6 +25,7 @@ class cpu_backend final : public backend {
       std::string_view word;
       std::uint64_t hash;  // hash_word(word), computed in the parallel drain
       std::uint64_t count;
+      std::uint32_t found;  // the dictionary's id for the word, looked up in parallel (no_id: absent)
     };
     std::vector<known> known_ids;
     std::vector<unknown> unknown_ids;
