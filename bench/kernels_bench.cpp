@@ -90,17 +90,25 @@ BENCHMARK(BM_backend_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseR
 // A stream's first batch: a fresh backend and dictionary each time, so every word is new to the
 // worker tables (fresh memory, inserts) and to the dictionary. BM_backend_first_batch is the whole batch
 // (BM_backend_batch is a later one), BM_merge_first_batch only its batch end (`counting` false).
+// With `words_known` the dictionary already holds every word, as after a restart from a checkpoint.
 struct first_batch_result {
   std::uint64_t words = 0;
   std::size_t distinct = 0;
 };
-first_batch_result run_first_batches(benchmark::State& state, bool counting) {
+first_batch_result run_first_batches(benchmark::State& state, bool counting, bool words_known = false) {
   tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  dictionary known;
+  if (words_known) {
+    cpu_backend backend;
+    batch_table out;
+    backend.add_chunk({text(), corpus().size()});
+    backend.finish_batch(known, out);
+  }
   first_batch_result r;
   for (auto _ : state) {
     if (!counting) state.PauseTiming();
     auto backend = std::make_unique<cpu_backend>();
-    auto dict = std::make_unique<dictionary>();
+    auto dict = std::make_unique<dictionary>(known);
     batch_table out;
     backend->add_chunk({text(), corpus().size()});
     if (!counting) state.ResumeTiming();
@@ -160,6 +168,14 @@ void BM_merge_first_batch(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * r.distinct));
 }
 BENCHMARK(BM_merge_first_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// The batch end when the worker tables are new but the dictionary knows every word: a stream restored
+// from a checkpoint, and on a smaller scale the words a worker meets for the first time in a later batch.
+void BM_merge_known_words(benchmark::State& state) {
+  const first_batch_result r = run_first_batches(state, false, true);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * r.distinct));
+}
+BENCHMARK(BM_merge_known_words)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 // updateStateByKey / window step: count_table += batch, -= batch (keys/s).
 void BM_table_update(benchmark::State& state) {
