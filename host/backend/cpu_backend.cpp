@@ -35,6 +35,7 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   const std::size_t largest = reducer_.largest_table();
   const bool all_new = renumbered || dict.size() == 0;
   const bool table0_interns = dict.size() == 0 || drained_.size() == 1;
+  const auto lists_unknown = [&](std::size_t t) { return t != 0 || !table0_interns; };
   // Room for the ids table 0 can add (at most its words).
   make_room_for_ids(dict.size() + largest);
   if (all_new) {
@@ -42,12 +43,9 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
     out.ids.reserve(largest);
     out.counts.reserve(largest);
   }
-  for (std::size_t t = table0_interns ? 1 : 0; t < drained_.size(); ++t) {
-    if (all_new) {
-      drained_[t].unknown_ids.reserve(largest);
-    } else if (t != 0) {
-      drained_[t].known_ids.reserve(largest);
-    }
+  for (std::size_t t = 0; t < drained_.size(); ++t) {
+    if (all_new && lists_unknown(t)) drained_[t].unknown_ids.reserve(largest);
+    if (!all_new && t != 0) drained_[t].known_ids.reserve(largest);
   }
   reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
     const bool unknown = renumbered || id == local_word_table::no_id;
@@ -57,11 +55,11 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
       } else {
         drained_[t].known_ids.push_back({id, count});
       }
-    } else if (t == 0 && table0_interns) {
+    } else if (lists_unknown(t)) {
+      drained_[t].unknown_ids.push_back({&id, word, hash_word(word), count, dictionary::no_id});
+    } else {
       id = dict.intern(word);
       merge(id, count);
-    } else {
-      drained_[t].unknown_ids.push_back({&id, word, hash_word(word), count, dictionary::no_id});
     }
   });
   std::size_t unknown_words = 0;
