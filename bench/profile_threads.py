@@ -32,8 +32,8 @@ def profile(cmd, runs, workdir, tag):
                                  "-F", "sample,dso,sym", "-g", "none"],
                                 capture_output=True, text=True, check=True).stdout
         for line in report.splitlines():
-            m = ROW.match(line)
-            if m and not line.lstrip().startswith("#"):
+            m = ROW.match(line)  # header lines start with '#', so they never match
+            if m:
                 total[m.group(2).strip()] += int(m.group(1))
     return {name: samples * 1000.0 / SAMPLE_HZ / runs for name, samples in total.items()}
 
@@ -58,10 +58,10 @@ def main():
     names = sorted(set(one) | set(two), key=lambda n: -max(one.get(n, 0), two.get(n, 0)))
     print("ms of CPU per run under perf (%d runs each, %s)" % (args.runs, args.corpus))
     print("%9s %9s %9s  function" % ("1 thread", "2 threads", "2 - 1"))
-    print("%9.1f %9.1f %+9.1f  (all)" % (sum(one.values()), sum(two.values()), sum(two.values()) - sum(one.values())))
-    for n in names[:args.top]:
-        a, b = one.get(n, 0.0), two.get(n, 0.0)
-        print("%9.1f %9.1f %+9.1f  %s" % (a, b, b - a, n[:110]))
+    rows = [("(all)", sum(one.values()), sum(two.values()))]
+    rows += [(n[:110], one.get(n, 0.0), two.get(n, 0.0)) for n in names[:args.top]]
+    for name, a, b in rows:
+        print("%9.1f %9.1f %+9.1f  %s" % (a, b, b - a, name))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ against the baselines.
 Example: python3 bench/throughput.py --build build --corpus corpus/kjv.txt --runs 5
 """
 import argparse
+import collections
 import os
 import re
 import statistics
@@ -25,9 +26,13 @@ import sys
 import time
 
 
+# One measured run: wall seconds, peak RSS MB, CPU seconds (user + system).
+Sample = collections.namedtuple("Sample", "wall rss cpu")
+
+
 def run_measured(cmd, stdout=subprocess.DEVNULL, cpus=None):
-    """Runs cmd (confined to the CPUs `cpus` when given); returns (wall seconds, peak RSS MB, CPU seconds
-    (user + system), stderr text, stdout bytes or None)."""
+    """Runs cmd (confined to the CPUs `cpus` when given); returns (Sample, stderr text, stdout bytes or
+    None)."""
     start = time.perf_counter()
     pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, preexec_fn=pin)
@@ -37,7 +42,7 @@ def run_measured(cmd, stdout=subprocess.DEVNULL, cpus=None):
     wall = time.perf_counter() - start
     if status != 0:
         raise SystemExit("failed (%d): %s\n%s" % (status, " ".join(cmd), err.decode(errors="replace")))
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, err.decode(errors="replace"), out
+    return Sample(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime), err.decode(errors="replace"), out
 
 
 DONE = re.compile(r"done: (\d+) batches, (\d+) lines, (\d+) words")
@@ -107,49 +112,50 @@ def main():
                         dst.write("{}\n".format(json.loads(line)[args.field]))
                     except (ValueError, KeyError):
                         pass
-    _, _, _, _, out = run_measured([reference, text], stdout=subprocess.PIPE)
+    _, _, out = run_measured([reference, text], stdout=subprocess.PIPE)
     lines, words, distinct = (int(x) for x in out.split())
     text_bytes = os.path.getsize(text)
 
     samples = {}
-    def add(key, wall, rss, cpu):
-        samples.setdefault(key, []).append((wall, rss, cpu))
+    def add(key, sample):
+        samples.setdefault(key, []).append(sample)
+
+    def median(key, field="wall"):
+        return statistics.median(getattr(s, field) for s in samples[key])
 
     for _ in range(args.runs):
-        wall, rss, cpu, _, _ = measure(["wc", "-w", text])
-        add(("wc -w", "-"), wall, rss, cpu)
-        wall, rss, cpu, _, _ = measure([reference, text])
-        add(("reference (unordered_map)", "1"), wall, rss, cpu)
+        add(("wc -w", "-"), measure(["wc", "-w", text])[0])
+        add(("reference (unordered_map)", "1"), measure([reference, text])[0])
         for t in threads:
             file_runs = [("wcstream file", None)] + ([("wcstream file, pinned", allowed[:t])] if args.pin else [])
             for what, cpus in file_runs if "file" in modes else []:
-                wall, rss, cpu, err, _ = measure([wcstream, "--file", text, "--batch-lines", str(args.batch_lines),
-                                             "--threads", str(t), "--log-level", "info"], cpus=cpus)
+                sample, err, _ = measure([wcstream, "--file", text, "--batch-lines", str(args.batch_lines),
+                                          "--threads", str(t), "--log-level", "info"], cpus=cpus)
                 got = engine_counts(err)
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
-                add((what, str(t)), wall, rss, cpu)
+                add((what, str(t)), sample)
             if "socket" in modes:
                 server, port = start_replay(replay, corpus, args.repeat, plain)
-                wall, rss, cpu, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
+                sample, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
                                                "--batch-lines", str(args.batch_lines), "--threads", str(t),
                                                "--log-level", "info"])
                 server.wait()
                 got = engine_counts(err)
                 if got != (lines * args.repeat, words * args.repeat):
                     raise SystemExit("socket mode lost data: counted %s, expected %s" % (got, (lines * args.repeat, words * args.repeat)))
-                add(("wcstream socket", str(t)), wall, rss, cpu)
+                add(("wcstream socket", str(t)), sample)
 
     print("corpus %s: %.1f MB, %d lines, %d words, %d distinct; %d runs, medians%s; machine: %d cores, %s" % (
         corpus, text_bytes / 1e6, lines, words, distinct, args.runs, ", each after a warm-up run" if args.warmup else "",
         os.cpu_count(), cpu_model()))
-    base = {k[0]: statistics.median(w for w, _, _ in v) for k, v in samples.items() if k[1] in ("-", "1") and not k[0].startswith("wcstream")}
+    base = {k[0]: median(k) for k in samples if k[1] in ("-", "1") and not k[0].startswith("wcstream")}
     print("%-28s %7s %9s %9s %12s %9s %12s %8s %8s %8s" % ("what", "threads", "median s", "CPU s", "lines/s", "MB/s",
                                                              "words/s", "peak MB", "x wc -w", "x ref"))
     for (what, t), v in samples.items():
-        wall = statistics.median(w for w, _, _ in v)
-        rss = max(r for _, r, _ in v)
-        cpu = statistics.median(c for _, _, c in v)
+        wall = median((what, t))
+        rss = max(s.rss for s in v)
+        cpu = median((what, t), "cpu")
         scale = args.repeat if what == "wcstream socket" else 1
         per_s = lambda x: x * scale / wall
         print("%-28s %7s %9.3f %9.3f %12.0f %9.1f %12.0f %8.0f %8.2f %8.2f" % (
@@ -159,8 +165,7 @@ def main():
     most = str(max(threads))
     for what in dict.fromkeys(w for w, _ in samples):
         if what.startswith("wcstream") and (what, "1") in samples and (what, most) in samples and most != "1":
-            one = statistics.median(w for w, _, _ in samples[(what, "1")])
-            print("scaling %-22s %s threads / 1 thread: %.2fx" % (what, most, one / statistics.median(w for w, _, _ in samples[(what, most)])))
+            print("scaling %-22s %s threads / 1 thread: %.2fx" % (what, most, median((what, "1")) / median((what, most))))
 
 
 def cpu_model():
