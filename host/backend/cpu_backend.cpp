@@ -32,20 +32,21 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   // empty dictionary (a stream's first batch: no lookup could find them, and the other tables then find
   // most of their words among table 0's), or when it is the only table.
   drained_.resize(reducer_.tables());
-  const std::size_t largest = reducer_.largest_table();
+  const cpu_reducer::held_words held = reducer_.held();
   const bool all_new = renumbered || dict.size() == 0;
   const bool table0_interns = dict.size() == 0 || drained_.size() == 1;
   const auto lists_unknown = [&](std::size_t t) { return t != 0 || !table0_interns; };
-  // Room for the ids table 0 can add (at most its words).
-  make_room_for_ids(dict.size() + largest);
+  // Room for the ids table 0 can add (at most its words). Room is reserved for everything the
+  // tables hold, counted once per table, so nothing is copied as it fills: reserving touches no memory.
+  make_room_for_ids(dict.size() + held.largest);
   if (all_new) {
-    dict.reserve(largest);
-    out.ids.reserve(largest);
-    out.counts.reserve(largest);
+    dict.reserve(held.words, held.bytes);
+    out.ids.reserve(held.words);
+    out.counts.reserve(held.words);
   }
   for (std::size_t t = 0; t < drained_.size(); ++t) {
-    if (all_new && lists_unknown(t)) drained_[t].unknown_ids.reserve(largest);
-    if (!all_new && t != 0) drained_[t].known_ids.reserve(largest);
+    if (lists_unknown(t)) drained_[t].unknown_ids.reserve(held.largest);
+    if (!all_new && t != 0) drained_[t].known_ids.reserve(held.largest);
   }
   reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
     const bool unknown = renumbered || id == local_word_table::no_id;

@@ -52,11 +52,12 @@ dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
   return id;
 }
 
-void dictionary::reserve(std::size_t words) {
+void dictionary::reserve(std::size_t words, std::size_t bytes) {
   // At least doubling, as push_back would: batches that each add a few words must not each copy all.
   const auto room = [](auto& v, std::size_t more) {
     if (v.size() + more > v.capacity()) v.reserve(std::max(v.size() + more, 2 * v.capacity()));
   };
+  room(arena_, bytes);
   room(offsets_, words);
   room(hashes_, words);
 }

@@ -18,9 +18,9 @@ class dictionary {
   id_type intern(std::string_view word);
   // The id of `word` (hash: hash_word(word)), or no_id when absent. Safe alongside other finds.
   id_type find(std::string_view word, std::uint64_t hash) const;
-  // Makes room for up to `words` more words, so interning them copies no earlier offset or hash (the
-  // arena and the index still grow as they fill).
-  void reserve(std::size_t words);
+  // Makes room for up to `words` more words of `bytes` in all, so interning them copies no earlier
+  // word, offset or hash (the index still grows as it fills). Reserving touches no memory.
+  void reserve(std::size_t words, std::size_t bytes);
 
   std::string_view word(id_type id) const {
     return {arena_.data() + offsets_[id], static_cast<std::size_t>(offsets_[id + 1] - offsets_[id])};

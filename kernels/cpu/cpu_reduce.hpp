@@ -25,11 +25,21 @@ class cpu_reducer {
 
   // Worker tables (each drain() hands out one table's words under one index below this).
   std::size_t tables() const { return locals_.size(); }
-  // Distinct words of the largest worker table (what one table's drain can hand out).
-  std::size_t largest_table() const {
-    std::size_t n = 0;
-    for (const auto& local : locals_) n = std::max(n, local.table.size());
-    return n;
+  // What the worker tables hold: the distinct words of the largest (what one table's drain can hand
+  // out), and the distinct words and their bytes summed over the tables (what all drains can).
+  struct held_words {
+    std::size_t largest = 0;
+    std::size_t words = 0;
+    std::size_t bytes = 0;
+  };
+  held_words held() const {
+    held_words h;
+    for (const auto& local : locals_) {
+      h.largest = std::max(h.largest, local.table.size());
+      h.words += local.table.size();
+      h.bytes += local.table.bytes();
+    }
+    return h;
   }
 
   // fn(std::size_t table, std::string_view word, std::uint32_t& id, std::uint64_t count) for every

@@ -145,8 +145,9 @@ class local_word_table {
     pending_ = 0;
   }
 
-  // Distinct words held (counted now or before).
+  // Distinct words held (counted now or before), and their bytes.
   std::size_t size() const { return size_; }
+  std::size_t bytes() const { return arena_.size(); }
 
   // Drops every word (the ids they carry became stale, or memory is to be returned).
   void clear() {

@@ -6,6 +6,8 @@
 
 #include <map>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "host/backend/cpu_backend.hpp"
 #include "kernels/cpu/word_hash.hpp"
@@ -93,6 +95,22 @@ TEST(Dictionary, FindsOnlyWhatWasInterned) {
   EXPECT_EQ(dict.find("a", hash_word("a")), a);
   EXPECT_EQ(dict.find("a-word-longer-than-sixteen-bytes", hash_word("a-word-longer-than-sixteen-bytes")), long_word);
   EXPECT_EQ(dict.find("b", hash_word("b")), dictionary::no_id);
+}
+
+// A batch end reserves room for the words the worker tables hold: interning them must not move the
+// words already interned (a view of one stays valid).
+TEST(Dictionary, InterningWithinReservedRoomMovesNothing) {
+  dictionary dict;
+  dict.intern("first");
+  const std::vector<std::string> more{"a", "bb", "a-word-longer-than-sixteen-bytes", "dd"};
+  std::size_t bytes = 0;
+  for (const auto& w : more) bytes += w.size();
+  dict.reserve(more.size(), bytes);
+  const char* first = dict.word(0).data();
+  for (const auto& w : more) dict.intern(w);
+  EXPECT_EQ(dict.word(0).data(), first);
+  EXPECT_EQ(dict.word(0), "first");
+  EXPECT_EQ(dict.word(3), "a-word-longer-than-sixteen-bytes");
 }
 
 }  // namespace
