@@ -36,9 +36,10 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   const bool all_new = renumbered || dict.size() == 0;
   const bool table0_interns = dict.size() == 0 || drained_.size() == 1;
   const auto lists_unknown = [&](std::size_t t) { return t != 0 || !table0_interns; };
-  // Room for the ids table 0 can add (at most its words). Room is reserved for everything the
-  // tables hold, counted once per table, so nothing is copied as it fills: reserving touches no memory.
+  // Room for the ids table 0 can add (at most its words).
   make_room_for_ids(dict.size() + held.largest);
+  // Room for all the tables hold, counted once per table, so that nothing is reallocated and copied
+  // as it fills; reserving touches no memory.
   if (all_new) {
     dict.reserve(held.words, held.bytes);
     out.ids.reserve(held.words);
