@@ -74,6 +74,7 @@ int run(const wcs::options& o) {
   wcs::engine_config config;
   config.num = o.num;
   config.output_prefix = o.output;
+  config.check_input = [&source] { source->check(); };
   wcs::view_setup setup = wcs::make_views(o, *backend);
 
   wcs::batch_policy policy;

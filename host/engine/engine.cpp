@@ -67,6 +67,7 @@ void engine::drain(event_queue& events, chunk_ring& ring) {
 }
 
 void engine::close_batch(const ingest_event& e) {
+  if (config_.check_input) config_.check_input();
   const auto start = std::chrono::steady_clock::now();
   const double scheduling_delay_ms = ms_since(e.at);
   const std::uint64_t words = backend_.finish_batch(dict_, batch_);

@@ -3,6 +3,7 @@
 // (so a batch is mostly counted before its boundary), and at each batch end applies the views, writes
 // their outputs, then checkpoints (outputs first: see checkpointer) and logs the batch statistics.
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct engine_config {
   std::size_t num = 10;             // records pprint shows
   std::string output_prefix;        // saveAsTextFiles prefix; empty: none
   std::FILE* out = stdout;
+  // Called before each batch is closed; throws when its input turned out unreadable after it was cut
+  // into chunks (a mapped file that shrank: see byte_source::check), so no such batch is emitted.
+  std::function<void()> check_input;
 };
 
 struct engine_totals {

@@ -14,7 +14,7 @@
 
 namespace wcs {
 
-file_source::file_source(const std::string& path) {
+file_source::file_source(const std::string& path) : path_(path) {
   if (path == "-") {
     fd_ = STDIN_FILENO;
     return;
@@ -33,6 +33,7 @@ file_source::file_source(const std::string& path) {
     if (m != MAP_FAILED) {  // otherwise read() it
       map_ = static_cast<const std::uint8_t*>(m);
       map_bytes_ = static_cast<std::size_t>(st.st_size);
+      guard_ = std::make_unique<mapping_guard>(map_, map_bytes_);
       // An uncached file is then read ahead in 2 MiB page-cache folios, which this run and later ones
       // map and unmap far more cheaply than 4 KiB pages (KJV, 41 MB, 2 threads: 32 ms against 36 ms).
       ::madvise(m, map_bytes_, MADV_HUGEPAGE);
@@ -42,6 +43,7 @@ file_source::file_source(const std::string& path) {
 }
 
 file_source::~file_source() {
+  guard_.reset();  // before the range it guards can be mapped again by anyone
   if (map_ != nullptr) ::munmap(const_cast<std::uint8_t*>(map_), map_bytes_);
   if (owned_) ::close(fd_);
 }
@@ -52,6 +54,18 @@ void file_source::consumed(const std::uint8_t* end) {
   if (upto <= dropped_) return;
   ::madvise(const_cast<std::uint8_t*>(map_) + dropped_, upto - dropped_, MADV_DONTNEED);
   dropped_ = upto;
+}
+
+void file_source::check() const {
+  if (!guard_) return;
+  const auto at = guard_->failed_at();
+  if (!at) return;
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && static_cast<std::size_t>(st.st_size) < map_bytes_) {
+    throw std::runtime_error(fmt::format("cannot read {}: it shrank from {} to {} bytes while being read", path_,
+                                         map_bytes_, st.st_size));
+  }
+  throw std::runtime_error(fmt::format("cannot read {} from byte {} on: a read error", path_, *at));
 }
 
 read_result file_source::read(std::span<std::uint8_t> into, steady_time deadline) {

@@ -159,6 +159,7 @@ void receiver::run() {
       const read_result r = read_more(deadline);
       if (r.status == read_status::data) {
         on_data(r.bytes);
+        source_.check();  // before a chunk holding unreadable (zeroed) bytes can be sealed
       } else if (r.status == read_status::closed) {
         end_of_connection();
       } else if (r.status == read_status::finished) {

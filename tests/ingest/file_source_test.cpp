@@ -1,6 +1,8 @@
 // A regular file is mapped whole; pages given back with consumed() read the file again if touched,
-// never zeros (the mapping is private and never written). Stdin and empty files are not mapped.
+// never zeros (the mapping is private and never written). Stdin and empty files are not mapped. A file
+// that shrinks while mapped is an error, not a crash (SIGBUS) and not zeros counted as words.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,7 +10,10 @@
 #include <fstream>
 #include <string>
 
+#include "ingest/core/chunk_ring.hpp"
 #include "ingest/core/file_source.hpp"
+#include "ingest/core/mapping_guard.hpp"
+#include "ingest/core/receiver.hpp"
 
 namespace wcs {
 namespace {
@@ -41,6 +46,73 @@ TEST(FileSource, EmptyFilesAreReadNotMapped) {
     EXPECT_EQ(source.read(buffer, std::chrono::steady_clock::now()).status, read_status::finished);
   }
   std::filesystem::remove(path);
+}
+
+// A file of `lines` numbered lines (about 64 KiB per 8,000), written to a fresh temporary path.
+std::filesystem::path numbered_lines_file(const std::string& name, int lines) {
+  const auto path = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
+  std::string text;
+  for (int i = 0; i < lines; ++i) text += "line " + std::to_string(i) + "\n";
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST(FileSource, FileThatShrankWhileMappedReadsZerosAndIsReported) {
+  const auto path = numbered_lines_file("wcs_file_source_shrank", 80000);
+  {
+    file_source source(path.string());
+    const auto mapped = source.mapped();
+    ASSERT_GT(mapped.size(), 3u * 4096);
+    EXPECT_NO_THROW(source.check());
+    std::filesystem::resize_file(path, 4096);
+    EXPECT_EQ(mapped[0], 'l') << "the page the file kept reads as before";
+    EXPECT_EQ(mapped[3 * 4096 + 5], 0) << "a page past the new end reads as zeros (instead of SIGBUS)";
+    EXPECT_EQ(mapped[mapped.size() - 1], 0);
+    try {
+      source.check();
+      ADD_FAILURE() << "check() did not report the lost pages";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("to 4096 bytes while being read"), std::string::npos) << e.what();
+    }
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(FileSource, ReceiverStopsWithAnErrorWhenTheFileShrank) {
+  const auto path = numbered_lines_file("wcs_file_source_receiver", 400000);  // 4.7 MB
+  {
+    file_source source(path.string());
+    std::filesystem::resize_file(path, 1 << 20);
+    chunk_ring ring(4, 256 << 10, true);
+    event_queue events;
+    receiver rx(source, ring, events, batch_policy{1000, 5000, 100000});
+    rx.start();
+    std::uint64_t bytes = 0;
+    for (;;) {
+      const ingest_event e = events.pop();
+      if (e.what == ingest_event::kind::finished) break;
+      if (e.what != ingest_event::kind::chunk) continue;
+      for (std::size_t i = 0; i < e.bytes; ++i) ASSERT_NE(e.data[i], 0) << "a chunk holds zeros from a lost page";
+      bytes += e.bytes;
+      ring.release(e.buffer);
+    }
+    rx.join();
+    EXPECT_LE(bytes, 1u << 20);
+    EXPECT_NE(rx.error().find("to 1048576 bytes while being read"), std::string::npos) << rx.error();
+  }
+  std::filesystem::remove(path);
+}
+
+// It reaches the handler installed before the guard's: the default action, or a sanitizer's report.
+TEST(MappingGuardDeathTest, SigbusOutsideGuardedMappingsStillKills) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        const std::uint8_t page[1] = {0};
+        mapping_guard guard(page, sizeof page);
+        ::raise(SIGBUS);
+      },
+      "");
 }
 
 }  // namespace

@@ -1,0 +1,59 @@
+// The scheduler's own guarantees, apart from the views: a batch whose input turned out unreadable
+// after it was cut into chunks (a mapped file that shrank) is not emitted.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "host/backend/backend.hpp"
+#include "host/engine/engine.hpp"
+#include "host/engine/make_views.hpp"
+
+namespace wcs {
+namespace {
+
+void push_batch(event_queue& events, chunk_ring& ring, const std::string& text, std::int64_t batch_ms) {
+  host_buffer* buffer = ring.acquire();
+  std::memcpy(buffer->data(), text.data(), text.size());
+  events.push({ingest_event::kind::chunk, buffer, buffer->data(), text.size(), 1, 0, std::chrono::steady_clock::now()});
+  events.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, batch_ms, std::chrono::steady_clock::now()});
+}
+
+std::string read_all(std::FILE* f) {
+  std::rewind(f);
+  std::string all;
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) != 0;) all.append(buffer, n);
+  return all;
+}
+
+TEST(Engine, BatchWhoseInputTurnedOutUnreadableIsNotEmitted) {
+  auto backend = make_backend(backend_kind::cpu);
+  options o;
+  o.start_ms = 10000;
+  engine_config config;
+  config.out = std::tmpfile();
+  ASSERT_NE(config.out, nullptr);
+  int checks = 0;
+  config.check_input = [&checks] {
+    if (++checks == 2) throw std::runtime_error("input lost");
+  };
+  std::FILE* out = config.out;
+  engine eng(*backend, make_views(o, *backend), config);
+  chunk_ring ring(4, 64);
+  event_queue events;
+  push_batch(events, ring, "good words\n", 10000);
+  push_batch(events, ring, "zeroed\n", 20000);
+  events.push({ingest_event::kind::finished});
+  EXPECT_THROW(eng.run(events, ring), std::runtime_error);
+  const std::string printed = read_all(out);
+  EXPECT_NE(printed.find("('good', 1)"), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("zeroed"), std::string::npos) << printed;
+  EXPECT_EQ(eng.totals().batches, 1u);
+  std::fclose(out);
+}
+
+}  // namespace
+}  // namespace wcs
