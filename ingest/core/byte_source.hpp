@@ -38,8 +38,8 @@ class byte_source {
   virtual std::span<const std::uint8_t> mapped() const { return {}; }
   // The engine is done with mapped() up to `end`: its pages may leave memory.
   virtual void consumed(const std::uint8_t* /*end*/) {}
-  // Throws when bytes of mapped() turned out unreadable (the file shrank while mapped, or a read
-  // error): they then read as zeros, which must not be counted.
+  // Throws when bytes of mapped() may have turned out unreadable (the file shrank while mapped, or a
+  // read error): they then read as zeros, which must not be counted.
   virtual void check() const {}
 };
 

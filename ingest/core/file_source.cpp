@@ -57,15 +57,17 @@ void file_source::consumed(const std::uint8_t* end) {
 }
 
 void file_source::check() const {
-  if (!guard_) return;
-  const auto at = guard_->failed_at();
-  if (!at) return;
+  if (map_ == nullptr) return;
+  // Any shrink is reported, not only one the guard saw: the page holding the new end stays mapped and
+  // reads zeros past it without a SIGBUS.
   struct stat st {};
   if (::fstat(fd_, &st) == 0 && static_cast<std::size_t>(st.st_size) < map_bytes_) {
     throw std::runtime_error(fmt::format("cannot read {}: it shrank from {} to {} bytes while being read", path_,
                                          map_bytes_, st.st_size));
   }
-  throw std::runtime_error(fmt::format("cannot read {} from byte {} on: a read error", path_, *at));
+  if (const auto at = guard_->failed_at()) {
+    throw std::runtime_error(fmt::format("cannot read {} from byte {} on: a read error", path_, *at));
+  }
 }
 
 read_result file_source::read(std::span<std::uint8_t> into, steady_time deadline) {

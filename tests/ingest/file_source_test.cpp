@@ -64,15 +64,24 @@ TEST(FileSource, FileThatShrankWhileMappedReadsZerosAndIsReported) {
     const auto mapped = source.mapped();
     ASSERT_GT(mapped.size(), 3u * 4096);
     EXPECT_NO_THROW(source.check());
-    std::filesystem::resize_file(path, 4096);
+    std::filesystem::resize_file(path, 4096 + 100);
     EXPECT_EQ(mapped[0], 'l') << "the page the file kept reads as before";
-    EXPECT_EQ(mapped[3 * 4096 + 5], 0) << "a page past the new end reads as zeros (instead of SIGBUS)";
-    EXPECT_EQ(mapped[mapped.size() - 1], 0);
+    EXPECT_EQ(mapped[4096 + 200], 0) << "past the new end, in its page: zeros, and no SIGBUS either";
     try {
       source.check();
-      ADD_FAILURE() << "check() did not report the lost pages";
+      ADD_FAILURE() << "check() did not report the shrink within the last page";
     } catch (const std::runtime_error& e) {
-      EXPECT_NE(std::string(e.what()).find("to 4096 bytes while being read"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("to 4196 bytes while being read"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(mapped[3 * 4096 + 5], 0) << "a page past the new end reads as zeros (instead of SIGBUS)";
+    EXPECT_EQ(mapped[mapped.size() - 1], 0);
+    // Grown back to its size, the file no longer looks shrunk: the pages that faulted are still reported.
+    std::filesystem::resize_file(path, mapped.size());
+    try {
+      source.check();
+      ADD_FAILURE() << "check() did not report the pages that faulted";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("from byte 12288 on: a read error"), std::string::npos) << e.what();
     }
   }
   std::filesystem::remove(path);
