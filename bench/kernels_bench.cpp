@@ -88,17 +88,20 @@ void BM_backend_batch(benchmark::State& state) {
 BENCHMARK(BM_backend_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // A stream's first batch: a fresh backend and dictionary each time, so every word is new to the
-// worker tables (fresh memory, inserts) and to the dictionary. BM_backend_first_batch is the whole batch
-// (BM_backend_batch is a later one), BM_merge_first_batch only its batch end (`counting` false).
-// With `words_known` the dictionary already holds every word, as after a restart from a checkpoint.
+// worker tables (fresh memory, inserts) and to the dictionary. BM_backend_first_batch times the whole
+// batch (BM_backend_batch is a later one), BM_merge_first_batch only its batch end. A dictionary that
+// already knows every word is a stream restarted from a checkpoint.
 struct first_batch_result {
   std::uint64_t words = 0;
   std::size_t distinct = 0;
 };
-first_batch_result run_first_batches(benchmark::State& state, bool counting, bool words_known = false) {
+enum class timed { whole_batch, batch_end };
+enum class start_from { empty_dictionary, every_word_known };
+first_batch_result run_first_batches(benchmark::State& state, timed part, start_from start = start_from::empty_dictionary) {
+  const bool counting = part == timed::whole_batch;
   tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
   dictionary known;
-  if (words_known) {
+  if (start == start_from::every_word_known) {
     cpu_backend backend;
     batch_table out;
     backend.add_chunk({text(), corpus().size()});
@@ -122,7 +125,7 @@ first_batch_result run_first_batches(benchmark::State& state, bool counting, boo
   return r;
 }
 
-void BM_backend_first_batch(benchmark::State& state) { set_throughput(state, run_first_batches(state, true).words); }
+void BM_backend_first_batch(benchmark::State& state) { set_throughput(state, run_first_batches(state, timed::whole_batch).words); }
 BENCHMARK(BM_backend_first_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The same, fed in ring-buffer sized chunks (8 MiB, cut at a line end) as the engine does.
@@ -164,7 +167,7 @@ BENCHMARK(BM_merge)->Unit(benchmark::kMicrosecond);
 // The same on a stream's first batch (see run_first_batches): every word is new to the dictionary,
 // and with 2 threads each word sits in both worker tables (interned from one, looked up from the other).
 void BM_merge_first_batch(benchmark::State& state) {
-  const first_batch_result r = run_first_batches(state, false);
+  const first_batch_result r = run_first_batches(state, timed::batch_end);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * r.distinct));
 }
 BENCHMARK(BM_merge_first_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
@@ -172,7 +175,7 @@ BENCHMARK(BM_merge_first_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->
 // The batch end when the worker tables are new but the dictionary knows every word: a stream restored
 // from a checkpoint, and on a smaller scale the words a worker meets for the first time in a later batch.
 void BM_merge_known_words(benchmark::State& state) {
-  const first_batch_result r = run_first_batches(state, false, true);
+  const first_batch_result r = run_first_batches(state, timed::batch_end, start_from::every_word_known);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * r.distinct));
 }
 BENCHMARK(BM_merge_known_words)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
