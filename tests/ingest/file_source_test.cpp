@@ -18,11 +18,21 @@
 namespace wcs {
 namespace {
 
-TEST(FileSource, MapsARegularFileAndGivesPagesBack) {
-  const auto path = std::filesystem::temp_directory_path() / ("wcs_file_source_" + std::to_string(::getpid()));
+// Numbered lines ("line 0\n", "line 1\n", ...), at least `bytes` of them, written to a fresh
+// temporary file.
+struct numbered_lines_file {
+  std::filesystem::path path;
   std::string text;
-  for (int i = 0; text.size() < (3u << 20); ++i) text += "line " + std::to_string(i) + "\n";
-  std::ofstream(path, std::ios::binary) << text;
+};
+numbered_lines_file write_numbered_lines(const std::string& name, std::size_t bytes) {
+  numbered_lines_file f{std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid())), {}};
+  for (int i = 0; f.text.size() < bytes; ++i) f.text += "line " + std::to_string(i) + "\n";
+  std::ofstream(f.path, std::ios::binary) << f.text;
+  return f;
+}
+
+TEST(FileSource, MapsARegularFileAndGivesPagesBack) {
+  const auto [path, text] = write_numbered_lines("wcs_file_source", 3u << 20);
   {
     file_source source(path.string());
     const auto mapped = source.mapped();
@@ -48,17 +58,8 @@ TEST(FileSource, EmptyFilesAreReadNotMapped) {
   std::filesystem::remove(path);
 }
 
-// A file of `lines` numbered lines (about 64 KiB per 8,000), written to a fresh temporary path.
-std::filesystem::path numbered_lines_file(const std::string& name, int lines) {
-  const auto path = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
-  std::string text;
-  for (int i = 0; i < lines; ++i) text += "line " + std::to_string(i) + "\n";
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
 TEST(FileSource, FileThatShrankWhileMappedReadsZerosAndIsReported) {
-  const auto path = numbered_lines_file("wcs_file_source_shrank", 80000);
+  const auto path = write_numbered_lines("wcs_file_source_shrank", 1u << 20).path;
   {
     file_source source(path.string());
     const auto mapped = source.mapped();
@@ -88,7 +89,7 @@ TEST(FileSource, FileThatShrankWhileMappedReadsZerosAndIsReported) {
 }
 
 TEST(FileSource, ReceiverStopsWithAnErrorWhenTheFileShrank) {
-  const auto path = numbered_lines_file("wcs_file_source_receiver", 400000);  // 4.7 MB
+  const auto path = write_numbered_lines("wcs_file_source_receiver", 4u << 20).path;
   {
     file_source source(path.string());
     std::filesystem::resize_file(path, 1 << 20);
