@@ -43,7 +43,7 @@ class local_word_table {
     reset_slots(initial_capacity);
     // Room for the words the first slots hold at average length 8: the arena then grows by copying
     // only for a big vocabulary (reserving touches no memory).
-    arena_.reserve(initial_capacity / max_load_den * max_load_num * 8);
+    arena_.reserve(max_words(initial_capacity) * 8);
   }
 
   // Promises at most `words` add() calls before the next reserve or drain.
@@ -121,8 +121,9 @@ class local_word_table {
   // last drain, then zeroes the counts. `id` is what fn stored for the word before (no_id at first).
   template <class Fn>
   void drain(Fn&& fn) {
-    // 64 slots at a time: a mask of those counted this batch, then one call per set bit. Half the slots
-    // or more hold a word, often one not counted since the last drain: a branch per slot would mispredict.
+    // 64 slots at a time: a mask of those counted this batch, then one call per set bit. Up to three
+    // quarters of the slots hold a word, often one not counted since the last drain: a branch per slot
+    // would mispredict.
     static_assert(initial_capacity % 64 == 0);
     for (std::size_t base = 0; base <= mask_; base += 64) {
       std::uint64_t counted = 0;
@@ -160,16 +161,16 @@ class local_word_table {
 
  private:
   static constexpr std::size_t initial_capacity = 1 << 16;
-  // Linear probing stays short up to three quarters full. At half full, a vocabulary of 96,000 words
-  // doubled each table once more (8 MiB instead of 4): more fresh memory and more cache misses.
-  static constexpr std::size_t max_load_num = 3;
-  static constexpr std::size_t max_load_den = 4;
+  // Words a table of `capacity` slots holds before it doubles. Linear probing stays short up to three
+  // quarters full; at half full, a vocabulary of 96,000 words doubled each table once more (8 MiB
+  // instead of 4): more fresh memory and more cache misses.
+  static constexpr std::size_t max_words(std::size_t capacity) { return capacity / 4 * 3; }
 
   [[gnu::noinline]] void insert_at(std::size_t i, const std::uint8_t* word, std::size_t length, word_key key) {
     slots_[i] = slot{key.prefix, 1, static_cast<std::uint32_t>(length)};
     refs_[i] = word_ref{arena_.size(), no_id};
     arena_.insert(arena_.end(), word, word + length);
-    if (++size_ * max_load_den > (mask_ + 1) * max_load_num) grow();
+    if (++size_ > max_words(mask_ + 1)) grow();
   }
 
   [[gnu::noinline]] void spill() {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -21,26 +22,19 @@ void push_batch(event_queue& events, chunk_ring& ring, const std::string& text, 
   events.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, batch_ms, std::chrono::steady_clock::now()});
 }
 
-std::string read_all(std::FILE* f) {
-  std::rewind(f);
-  std::string all;
-  char buffer[4096];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) != 0;) all.append(buffer, n);
-  return all;
-}
-
 TEST(Engine, BatchWhoseInputTurnedOutUnreadableIsNotEmitted) {
   auto backend = make_backend(backend_kind::cpu);
   options o;
   o.start_ms = 10000;
+  char* printed_text = nullptr;
+  std::size_t printed_bytes = 0;
   engine_config config;
-  config.out = std::tmpfile();
+  config.out = ::open_memstream(&printed_text, &printed_bytes);
   ASSERT_NE(config.out, nullptr);
   int checks = 0;
   config.check_input = [&checks] {
     if (++checks == 2) throw std::runtime_error("input lost");
   };
-  std::FILE* out = config.out;
   engine eng(*backend, make_views(o, *backend), config);
   chunk_ring ring(4, 64);
   event_queue events;
@@ -48,11 +42,12 @@ TEST(Engine, BatchWhoseInputTurnedOutUnreadableIsNotEmitted) {
   push_batch(events, ring, "zeroed\n", 20000);
   events.push({ingest_event::kind::finished});
   EXPECT_THROW(eng.run(events, ring), std::runtime_error);
-  const std::string printed = read_all(out);
+  std::fclose(config.out);  // printed_text then holds everything written
+  const std::string printed(printed_text, printed_bytes);
+  std::free(printed_text);
   EXPECT_NE(printed.find("('good', 1)"), std::string::npos) << printed;
   EXPECT_EQ(printed.find("zeroed"), std::string::npos) << printed;
   EXPECT_EQ(eng.totals().batches, 1u);
-  std::fclose(out);
 }
 
 }  // namespace

@@ -102,7 +102,11 @@ TEST(LocalWordTable, CountsSpillInsteadOfWrapping) {
 // and longer are placed again by different hashes.
 TEST(LocalWordTable, GrowingKeepsCountsSpilledCountsAndIds) {
   local_word_table table(4000);  // spills every 4,000 words, so spilled counts are in flight as it grows
-  const auto word = [](std::size_t k) { return std::string(1 + k % 3 * 7, 'w') + std::to_string(k); };
+  const auto word = [](std::size_t k) {
+    std::string w(1 + k % 3 * 7, 'w');
+    w += std::to_string(k);
+    return w;
+  };
   const auto count = [&](const std::string& w, counts& want) {
     table.reserve(1);
     table.add(bytes(w), w.size(), key_word(bytes(w), w.size()));
