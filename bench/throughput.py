@@ -5,6 +5,9 @@ File mode:   wcstream --file CORPUS --batch-lines N --threads T
 Socket mode: wcs-replay --plain --delay 0 --repeat R  ->  wcstream --port P --batch-lines N --threads T (loopback)
 Baselines:   `wc -w CORPUS` and wcs-reference-count (one thread, std::unordered_map).
 --pin:       file mode again with T threads confined to T CPUs, so the ingest thread shares them too.
+Batches after the first: the engine's own batch log (lines and processing time of each batch, as
+             Spark's streaming UI reports them) summed over every batch but the first, so the rate a
+             running stream keeps, without process start, warm-up and the first batch's new words.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
              one that used less memory (KJV cached in 2 MiB folios, 2 threads: 39 ms after a 1-thread
@@ -46,6 +49,7 @@ def run_measured(cmd, stdout=subprocess.DEVNULL, cpus=None):
 
 
 DONE = re.compile(r"done: (\d+) batches, (\d+) lines, (\d+) words")
+BATCH = re.compile(r"batch \d+ \([^)]*\): (\d+) lines, .* processing ([0-9.]+) ms")
 
 
 def engine_counts(stderr):
@@ -53,6 +57,15 @@ def engine_counts(stderr):
     if not m:
         raise SystemExit("wcstream printed no summary:\n" + stderr)
     return int(m.group(2)), int(m.group(3))
+
+
+def after_first_batch(stderr):
+    """(lines, processing seconds) summed over the batches after the first in the engine's log, or None
+    when there is only one."""
+    batches = [(int(m.group(1)), float(m.group(2)) / 1000) for m in BATCH.finditer(stderr)]
+    if len(batches) < 2:
+        return None
+    return sum(b[0] for b in batches[1:]), sum(b[1] for b in batches[1:])
 
 
 def start_replay(replay, corpus, repeat, plain):
@@ -117,8 +130,12 @@ def main():
     text_bytes = os.path.getsize(text)
 
     samples = {}
-    def add(key, sample):
+    later_batches = {}  # (what, threads) -> lines/s of the batches after the first, one per run
+    def add(key, sample, err=None):
         samples.setdefault(key, []).append(sample)
+        later = after_first_batch(err) if err else None
+        if later and later[1] > 0:
+            later_batches.setdefault(key, []).append(later[0] / later[1])
 
     def median(key, field="wall"):
         return statistics.median(getattr(s, field) for s in samples[key])
@@ -134,7 +151,7 @@ def main():
                 got = engine_counts(err)
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
-                add((what, str(t)), sample)
+                add((what, str(t)), sample, err)
             if "socket" in modes:
                 server, port = start_replay(replay, corpus, args.repeat, plain)
                 sample, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
@@ -144,7 +161,7 @@ def main():
                 got = engine_counts(err)
                 if got != (lines * args.repeat, words * args.repeat):
                     raise SystemExit("socket mode lost data: counted %s, expected %s" % (got, (lines * args.repeat, words * args.repeat)))
-                add(("wcstream socket", str(t)), sample)
+                add(("wcstream socket", str(t)), sample, err)
 
     print("corpus %s: %.1f MB, %d lines, %d words, %d distinct; %d runs, medians%s; machine: %d cores, %s" % (
         corpus, text_bytes / 1e6, lines, words, distinct, args.runs, ", each after a warm-up run" if args.warmup else "",
@@ -166,6 +183,15 @@ def main():
     for what in dict.fromkeys(w for w, _ in samples):
         if what.startswith("wcstream") and (what, "1") in samples and (what, most) in samples and most != "1":
             print("scaling %-22s %s threads / 1 thread: %.2fx" % (what, most, median((what, "1")) / median((what, most))))
+    if later_batches:
+        print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
+        for (what, t), rates in later_batches.items():
+            rate = statistics.median(rates)
+            print("  %-26s %7s %12.0f lines/s %9.1f MB/s" % (what, t, rate, rate * text_bytes / lines / 1e6))
+        for what in dict.fromkeys(w for w, _ in later_batches):
+            if (what, "1") in later_batches and (what, most) in later_batches and most != "1":
+                print("  scaling %-18s %s threads / 1 thread: %.2fx" % (
+                    what, most, statistics.median(later_batches[(what, most)]) / statistics.median(later_batches[(what, "1")])))
 
 
 def cpu_model():

@@ -1,0 +1,40 @@
+"""bench/throughput.py end to end on a small synthetic review corpus: it runs every mode, checks the
+engine's counts against its baseline, and reads the engine's batch log. Its figures are not checked
+(timings are the benchmark's business, not a test's); that it prints them is.
+
+Usage: throughput_smoke_test.py BUILD_DIR"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def main():
+    build = sys.argv[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = os.path.join(tmp, "reviews.json")
+        subprocess.run([sys.executable, os.path.join(TOP, "scripts", "gen_reviews.py"), "--lines", "600", "--seed", "3",
+                        "--out", corpus], check=True)
+        # 600 reviews in batches of 100 lines: several batches in each mode, so the rows of the
+        # batches after the first are printed too.
+        out = subprocess.run([sys.executable, os.path.join(TOP, "bench", "throughput.py"), "--build", build, "--corpus", corpus,
+                              "--runs", "1", "--batch-lines", "100", "--threads", "1,2", "--repeat", "2"],
+                             capture_output=True, text=True)
+        print(out.stdout, out.stderr)
+        assert out.returncode == 0, "throughput.py failed"
+        rate = r"\s+(\d+) lines/s\s+[0-9.]+ MB/s"
+        for what in ("wc -w", "reference \\(unordered_map\\)", "wcstream file", "wcstream socket"):
+            assert re.search(r"^%s\s" % what, out.stdout, re.M), "no row for " + what
+        for what in ("wcstream file", "wcstream socket"):
+            for threads in ("1", "2"):
+                m = re.search(r"^  %s\s+%s%s" % (what, threads, rate), out.stdout, re.M)
+                assert m and int(m.group(1)) > 0, "no rate of the batches after the first for %s, %s threads" % (what, threads)
+            assert re.search(r"^  scaling %s\s+2 threads / 1 thread: [0-9.]+x" % what, out.stdout, re.M), "no scaling for " + what
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
