@@ -79,7 +79,7 @@ void engine::close_batch(const ingest_event& e) {
   if (checkpoint_) checkpoint_->batch_done(e.batch_ms, dict_);
 
   const double processing_ms = batch_busy_ms_ + ms_since(start);
-  spdlog::info("batch {} ({}): {} lines, {} words, {} distinct, {:.2f} MB, processing {:.1f} ms, scheduling delay {:.1f} ms",
+  spdlog::info("batch {} ({}): {} lines, {} words, {} distinct, {:.2f} MB, processing {:.2f} ms, scheduling delay {:.1f} ms",
                e.batch_ms, format_batch_time(e.batch_ms), batch_lines_, words, batch_.size(), batch_bytes_ / 1e6,
                processing_ms, scheduling_delay_ms);
   ++totals_.batches;

@@ -18,10 +18,10 @@ def main():
         corpus = os.path.join(tmp, "reviews.json")
         subprocess.run([sys.executable, os.path.join(TOP, "scripts", "gen_reviews.py"), "--lines", "600", "--seed", "3",
                         "--out", corpus], check=True)
-        # 600 reviews in batches of 100 lines: several batches in each mode, so the rows of the
+        # 600 reviews in batches of 150 lines: several batches in each mode, so the rows of the
         # batches after the first are printed too.
         out = subprocess.run([sys.executable, os.path.join(TOP, "bench", "throughput.py"), "--build", build, "--corpus", corpus,
-                              "--runs", "1", "--batch-lines", "100", "--threads", "1,2", "--repeat", "2"],
+                              "--runs", "1", "--batch-lines", "150", "--threads", "1,2", "--repeat", "2"],
                              capture_output=True, text=True)
         print(out.stdout, out.stderr)
         assert out.returncode == 0, "throughput.py failed"
