@@ -178,20 +178,22 @@ def main():
         print("%-28s %7s %9.3f %9.3f %12.0f %9.1f %12.0f %8.0f %8.2f %8.2f" % (
             what, t, wall, cpu, per_s(lines), per_s(text_bytes) / 1e6, per_s(words), rss,
             base["wc -w"] / wall * scale, base["reference (unordered_map)"] / wall * scale))
-    # Scaling: each engine row's throughput at the most threads against one thread.
     most = str(max(threads))
-    for what in dict.fromkeys(w for w, _ in samples):
-        if what.startswith("wcstream") and (what, "1") in samples and (what, most) in samples and most != "1":
-            print("scaling %-22s %s threads / 1 thread: %.2fx" % (what, most, median((what, "1")) / median((what, most))))
+
+    def print_scaling(rows, per_second, indent="", width=22):
+        """Each engine row's throughput (per_second(key)) at the most threads against one thread."""
+        for what in dict.fromkeys(w for w, _ in rows):
+            if what.startswith("wcstream") and (what, "1") in rows and (what, most) in rows and most != "1":
+                print("%sscaling %-*s %s threads / 1 thread: %.2fx" % (
+                    indent, width, what, most, per_second((what, most)) / per_second((what, "1"))))
+
+    print_scaling(samples, lambda key: 1 / median(key))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():
             rate = statistics.median(rates)
             print("  %-26s %7s %12.0f lines/s %9.1f MB/s" % (what, t, rate, rate * text_bytes / lines / 1e6))
-        for what in dict.fromkeys(w for w, _ in later_batches):
-            if (what, "1") in later_batches and (what, most) in later_batches and most != "1":
-                print("  scaling %-18s %s threads / 1 thread: %.2fx" % (
-                    what, most, statistics.median(later_batches[(what, most)]) / statistics.median(later_batches[(what, "1")])))
+        print_scaling(later_batches, lambda key: statistics.median(later_batches[key]), indent="  ", width=18)
 
 
 def cpu_model():
