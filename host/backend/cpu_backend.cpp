@@ -6,6 +6,9 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <atomic>
+#include <numeric>
+
 namespace wcs {
 
 std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
@@ -14,6 +17,7 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   // Ids the worker tables keep from earlier batches are void once the dictionary was renumbered: look
   // every word up again, then let the tables start empty (which also frees the dropped words).
   const bool renumbered = dict.generation() != generation_;
+  if (dict.size() == 0 && !renumbered && reducer_.tables() > 1) return finish_first_batch(dict, out);
   // A word counted by several workers appears once per worker table: the batch's counts are merged by
   // dictionary id into `out`.
   const auto merge = [&](std::uint32_t id, std::uint64_t count) {
@@ -29,8 +33,9 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   // Each worker table is drained by its own task; a task merges ids already known right away only for
   // table 0, the others list them. Words without an id are listed too, to be looked up in parallel
   // below, except that table 0's task interns its own when nothing is to be gained by a list: into an
-  // empty dictionary (a stream's first batch: no lookup could find them, and the other tables then find
-  // most of their words among table 0's), or when it is the only table.
+  // empty dictionary (renumbered to none: no lookup could find them, and the other tables then find
+  // most of their words among table 0's), or when it is the only table. A stream's first batch with
+  // several tables, where no table holds an id either, takes finish_first_batch instead.
   drained_.resize(reducer_.tables());
   const cpu_reducer::held_words held = reducer_.held();
   const bool all_new = renumbered || dict.size() == 0;
@@ -97,6 +102,78 @@ std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
     generation_ = dict.generation();
   }
   return reducer_.drained_words() - words_before;
+}
+
+std::uint64_t cpu_backend::finish_first_batch(dictionary& dict, batch_table& out) {
+  // No lookup can find a word here, and each table holds only this batch's words. Tasks share the
+  // batch end table by table, over slot ranges: a word of table t that an earlier table holds takes
+  // that table's id, and the others are numbered in table and slot order (the order a serial drain
+  // would intern them in), laid out by prefix sums over the ranges and placed in the dictionary in
+  // parallel. Ids are then dense from 0, so `out` is indexed by id.
+  constexpr std::size_t range_slots = 4096;
+  struct range_start {
+    std::size_t words = 0;
+    std::size_t bytes = 0;
+  };
+  const std::vector<local_word_table*> tables = reducer_.worker_tables();
+  // Room for every table's words (counted once per table), so that no table's append moves what the
+  // tables before it placed; reserving touches no memory.
+  const cpu_reducer::held_words held = reducer_.held();
+  dict.reserve(held.words, held.bytes);
+  out.counts.reserve(held.words);
+  std::vector<range_start> ranges;
+  std::atomic<std::uint64_t> drained{0};
+  using id_ref = std::uint32_t&;
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    local_word_table& table = *tables[t];
+    ranges.assign(table.capacity() / range_slots, {});
+    tbb::parallel_for(std::size_t{0}, ranges.size(), [&](std::size_t r) {
+      range_start fresh;
+      table.visit_slots(r * range_slots, (r + 1) * range_slots, [&](std::string_view word, id_ref id, std::uint64_t) {
+        for (std::size_t u = 0; u < t && id == local_word_table::no_id; ++u) {
+          if (const std::uint32_t* known = tables[u]->id_of(word)) id = *known;
+        }
+        if (id != local_word_table::no_id) return;
+        ++fresh.words;
+        fresh.bytes += word.size();
+      });
+      ranges[r] = fresh;
+    });
+    // Prefix sums: where each range's new words start among the table's, in ids and in bytes.
+    range_start total;
+    for (range_start& r : ranges) {
+      const range_start here = r;
+      r = total;
+      total.words += here.words;
+      total.bytes += here.bytes;
+    }
+    const std::uint64_t at = dict.arena_bytes();
+    const dictionary::id_type first = dict.append(total.words, total.bytes);
+    out.counts.resize(dict.size());
+    tbb::parallel_for(std::size_t{0}, ranges.size(), [&](std::size_t r) {
+      auto next = static_cast<dictionary::id_type>(first + ranges[r].words);
+      std::uint64_t byte = at + ranges[r].bytes;
+      drained += table.drain_slots(r * range_slots, (r + 1) * range_slots, [&](std::string_view word, id_ref id, std::uint64_t count) {
+        if (id != local_word_table::no_id) {
+          out.counts[id] += count;  // an earlier table's word: a table holds it once, so no other task adds here
+          return;
+        }
+        id = next++;
+        dict.place(id, byte, word, hash_word(word));
+        byte += word.size();
+        out.counts[id] = count;
+      });
+    });
+    table.end_drain();
+  }
+  const auto words = static_cast<dictionary::id_type>(dict.size());
+  dict.prepare_index(0);
+  using id_range = tbb::blocked_range<dictionary::id_type>;
+  tbb::parallel_for(id_range(0, words, 4096), [&](const id_range& r) { dict.index_placed(r.begin(), r.end()); });
+  out.ids.resize(words);
+  std::iota(out.ids.begin(), out.ids.end(), dictionary::id_type{0});
+  reducer_.count_drained(drained);
+  return drained;
 }
 
 void cpu_backend::make_room_for_ids(std::size_t ids) {

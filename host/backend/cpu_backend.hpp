@@ -31,6 +31,10 @@ class cpu_backend final : public backend {
     std::vector<unknown> unknown_ids;
   };
 
+  // finish_batch when the dictionary is empty and no worker table holds an id (a stream's first batch),
+  // with several worker tables: tasks share it. One table interns serially, which costs less than the
+  // shared path's extra pass and atomic index claims.
+  std::uint64_t finish_first_batch(dictionary& dict, batch_table& out);
   // Sizes slot_of_id_ for every id below `ids`.
   void make_room_for_ids(std::size_t ids);
 

@@ -1,6 +1,7 @@
 #include "host/engine/dictionary.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 
@@ -39,7 +40,7 @@ dictionary::id_type dictionary::find(std::string_view w, std::uint64_t hash) con
 }
 
 dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
-  if (index_.empty()) rehash(min_index);
+  if (index_.empty()) rehash(min_index, static_cast<id_type>(size()));
   const std::size_t i = position(w, hash);
   if (index_[i] != no_id) return index_[i];
   if (size() >= no_id - 1) throw std::runtime_error("dictionary: more than 4 billion distinct words");
@@ -48,8 +49,45 @@ dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
   offsets_.push_back(arena_.size());
   hashes_.push_back(hash);
   index_[i] = id;
-  if (size() * 2 > index_.size()) rehash(index_.size() * 2);
+  index_room(size(), static_cast<id_type>(size()));
   return id;
+}
+
+dictionary::id_type dictionary::append(std::size_t words, std::size_t bytes) {
+  if (size() + words >= no_id) throw std::runtime_error("dictionary: more than 4 billion distinct words");
+  const auto first = static_cast<id_type>(size());
+  arena_.resize(arena_.size() + bytes);
+  offsets_.resize(offsets_.size() + words);
+  hashes_.resize(hashes_.size() + words);
+  return first;
+}
+
+void dictionary::place(id_type id, std::uint64_t at, std::string_view w, std::uint64_t hash) {
+  std::memcpy(arena_.data() + at, w.data(), w.size());
+  offsets_[id + 1] = at + w.size();
+  hashes_[id] = hash;
+}
+
+void dictionary::index_placed(id_type first, id_type last) {
+  // The words are new, so each only needs a free position, claimed atomically as other tasks index
+  // theirs. A locked instruction waits for its cache miss with nothing overlapped, so the positions
+  // a few words ahead are fetched first.
+  constexpr id_type ahead = 16;
+  for (id_type id = first; id < last; ++id) {
+    if (id + ahead < last) __builtin_prefetch(&index_[spread(hashes_[id + ahead]) >> shift_], 1);
+    for (std::size_t i = spread(hashes_[id]) >> shift_;; i = (i + 1) & mask_) {
+      id_type empty = no_id;
+      if (std::atomic_ref<id_type>(index_[i]).compare_exchange_strong(empty, id, std::memory_order_relaxed)) break;
+    }
+  }
+}
+
+void dictionary::prepare_index(id_type first) { index_room(size(), first); }
+
+void dictionary::index_room(std::size_t words, id_type indexed) {
+  std::size_t capacity = std::max(index_.size(), min_index);
+  while (words * 2 > capacity) capacity *= 2;
+  if (capacity != index_.size()) rehash(capacity, indexed);
 }
 
 void dictionary::reserve(std::size_t words, std::size_t bytes) {
@@ -62,11 +100,11 @@ void dictionary::reserve(std::size_t words, std::size_t bytes) {
   room(hashes_, words);
 }
 
-void dictionary::rehash(std::size_t capacity) {
+void dictionary::rehash(std::size_t capacity, id_type indexed) {
   index_.assign(capacity, no_id);
   mask_ = capacity - 1;
   shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
-  for (id_type id = 0; id < size(); ++id) {
+  for (id_type id = 0; id < indexed; ++id) {
     std::size_t i = spread(hashes_[id]) >> shift_;
     while (index_[i] != no_id) i = (i + 1) & mask_;
     index_[i] = id;
@@ -75,9 +113,9 @@ void dictionary::rehash(std::size_t capacity) {
 
 std::vector<dictionary::id_type> dictionary::compact(const std::vector<bool>& keep) {
   std::vector<id_type> remap(size(), no_id);
-  std::vector<char> arena;
-  std::vector<std::uint64_t> offsets{0};
-  std::vector<std::uint64_t> hashes;
+  uninit_vector<char> arena;
+  uninit_vector<std::uint64_t> offsets{0};
+  uninit_vector<std::uint64_t> hashes;
   for (id_type id = 0; id < size(); ++id) {
     if (!keep[id]) continue;
     remap[id] = static_cast<id_type>(hashes.size());
@@ -89,9 +127,8 @@ std::vector<dictionary::id_type> dictionary::compact(const std::vector<bool>& ke
   arena_.swap(arena);
   offsets_.swap(offsets);
   hashes_.swap(hashes);
-  std::size_t capacity = min_index;
-  while (capacity < size() * 2) capacity *= 2;
-  rehash(capacity);
+  index_.clear();
+  index_room(size(), static_cast<id_type>(size()));
   ++generation_;
   return remap;
 }

@@ -48,19 +48,22 @@ class cpu_reducer {
   // at the same time.
   template <class Fn>
   void drain(Fn&& fn) {
-    std::vector<local_word_table*> all;
-    for (auto& local : locals_) all.push_back(&local.table);
+    const std::vector<local_word_table*> all = worker_tables();
     std::vector<std::uint64_t> words(all.size(), 0);
     tbb::parallel_for(std::size_t{0}, all.size(), [&](std::size_t t) {
-      std::uint64_t sum = 0;  // one store per table: the tables' totals share a cache line
-      all[t]->drain([&](std::string_view word, std::uint32_t& id, std::uint64_t count) {
-        sum += count;
-        fn(t, word, id, count);
-      });
-      words[t] = sum;
+      words[t] = all[t]->drain([&](std::string_view word, std::uint32_t& id, std::uint64_t count) { fn(t, word, id, count); });
     });
-    for (const std::uint64_t w : words) words_ += w;
+    for (const std::uint64_t w : words) count_drained(w);
   }
+
+  // The worker tables as drain() numbers them, for a caller that splits each table's drain among
+  // tasks (local_word_table::drain_slots) and reports the words drained with count_drained().
+  std::vector<local_word_table*> worker_tables() {
+    std::vector<local_word_table*> all;
+    for (auto& local : locals_) all.push_back(&local.table);
+    return all;
+  }
+  void count_drained(std::uint64_t words) { words_ += words; }
 
   // Forgets every word and the ids drains gave them (call between batches).
   void clear() {

@@ -101,49 +101,45 @@ class local_word_table {
 
   // Counts any word, inserting it when new.
   void add(const std::uint8_t* word, std::size_t length, word_key key) {
-    std::size_t i = key.hash >> shift_;
-    for (;;) {
-      slot& s = slots_[i];
-      if (s.prefix == key.prefix && s.length == length &&
-          (length <= 8 || std::memcmp(arena_.data() + refs_[i].offset, word, length) == 0)) {
-        ++s.count;
-        return;
-      }
-      if (s.length == 0) {
-        insert_at(i, word, length, key);
-        return;
-      }
-      i = (i + 1) & mask_;
+    const std::size_t i = slot_of(word, length, key);
+    if (slots_[i].length == 0) {
+      insert_at(i, word, length, key);
+    } else {
+      ++slots_[i].count;
     }
   }
 
   // fn(std::string_view word, std::uint32_t& id, std::uint64_t count) for every word counted since the
-  // last drain, then zeroes the counts. `id` is what fn stored for the word before (no_id at first).
+  // last drain, then zeroes the counts; returns the sum of the counts. `id` is what fn stored for the
+  // word before (no_id at first).
   template <class Fn>
-  void drain(Fn&& fn) {
-    // 64 slots at a time: a mask of those counted this batch, then one call per set bit. Up to three
-    // quarters of the slots hold a word, often one not counted since the last drain: a branch per slot
-    // would mispredict.
-    static_assert(initial_capacity % 64 == 0);
-    for (std::size_t base = 0; base <= mask_; base += 64) {
-      std::uint64_t counted = 0;
-      for (unsigned k = 0; k < 64; ++k) counted |= std::uint64_t{slots_[base + k].count != 0} << k;
-      if (!spilled_.empty()) {
-        for (unsigned k = 0; k < 64; ++k) counted |= std::uint64_t{spilled_[base + k] != 0} << k;
-      }
-      for (; counted != 0; counted &= counted - 1) {
-        const std::size_t i = base + static_cast<std::size_t>(__builtin_ctzll(counted));
-        slot& s = slots_[i];
-        std::uint64_t count = s.count;
-        if (!spilled_.empty()) {
-          count += spilled_[i];
-          spilled_[i] = 0;
-        }
-        s.count = 0;
-        fn(std::string_view(reinterpret_cast<const char*>(arena_.data() + refs_[i].offset), s.length), refs_[i].id, count);
-      }
-    }
-    pending_ = 0;
+  std::uint64_t drain(Fn&& fn) {
+    const std::uint64_t sum = drain_slots(0, capacity(), fn);
+    end_drain();
+    return sum;
+  }
+
+  // A drain split among tasks: drain_slots() hands out the words of slots [begin, end) (multiples of
+  // 64) as drain() does and returns the sum of their counts; tasks may drain disjoint ranges of one
+  // table at the same time, and end_drain() follows once all are done. visit_slots() is the same
+  // without zeroing the counts.
+  std::size_t capacity() const { return mask_ + 1; }
+  template <class Fn>
+  std::uint64_t drain_slots(std::size_t begin, std::size_t end, Fn&& fn) {
+    return for_counted<true>(begin, end, fn);
+  }
+  template <class Fn>
+  void visit_slots(std::size_t begin, std::size_t end, Fn&& fn) {
+    for_counted<false>(begin, end, fn);
+  }
+  void end_drain() { pending_ = 0; }
+
+  // Where the table keeps the id of `word` (see drain), or nullptr when it does not hold the word.
+  // Reads only, so tasks may look up a table no task is changing.
+  const std::uint32_t* id_of(std::string_view w) const {
+    const auto* word = reinterpret_cast<const std::uint8_t*>(w.data());
+    const std::size_t i = slot_of(word, w.size(), key_word(word, w.size()));
+    return slots_[i].length == 0 ? nullptr : &refs_[i].id;
   }
 
   // Distinct words held (counted now or before), and their bytes.
@@ -165,6 +161,48 @@ class local_word_table {
   // quarters full; at half full, a vocabulary of 96,000 words doubled each table once more (8 MiB
   // instead of 4): more fresh memory and more cache misses.
   static constexpr std::size_t max_words(std::size_t capacity) { return capacity / 4 * 3; }
+
+  // The slot holding the word, or the empty slot where it belongs.
+  std::size_t slot_of(const std::uint8_t* word, std::size_t length, word_key key) const {
+    std::size_t i = key.hash >> shift_;
+    for (;;) {
+      const slot& s = slots_[i];
+      if (s.length == 0 || (s.prefix == key.prefix && s.length == length &&
+                            (length <= 8 || std::memcmp(arena_.data() + refs_[i].offset, word, length) == 0))) {
+        return i;
+      }
+      i = (i + 1) & mask_;
+    }
+  }
+
+  template <bool zero, class Fn>
+  std::uint64_t for_counted(std::size_t begin, std::size_t end, Fn& fn) {
+    // 64 slots at a time: a mask of those counted this batch, then one call per set bit. Up to three
+    // quarters of the slots hold a word, often one not counted since the last drain: a branch per slot
+    // would mispredict.
+    static_assert(initial_capacity % 64 == 0);
+    std::uint64_t sum = 0;
+    for (std::size_t base = begin; base < end; base += 64) {
+      std::uint64_t counted = 0;
+      for (unsigned k = 0; k < 64; ++k) counted |= std::uint64_t{slots_[base + k].count != 0} << k;
+      if (!spilled_.empty()) {
+        for (unsigned k = 0; k < 64; ++k) counted |= std::uint64_t{spilled_[base + k] != 0} << k;
+      }
+      for (; counted != 0; counted &= counted - 1) {
+        const std::size_t i = base + static_cast<std::size_t>(__builtin_ctzll(counted));
+        slot& s = slots_[i];
+        std::uint64_t count = s.count;
+        if (!spilled_.empty()) {
+          count += spilled_[i];
+          if constexpr (zero) spilled_[i] = 0;
+        }
+        if constexpr (zero) s.count = 0;
+        sum += count;
+        fn(std::string_view(reinterpret_cast<const char*>(arena_.data() + refs_[i].offset), s.length), refs_[i].id, count);
+      }
+    }
+    return sum;
+  }
 
   [[gnu::noinline]] void insert_at(std::size_t i, const std::uint8_t* word, std::size_t length, word_key key) {
     slots_[i] = slot{key.prefix, 1, static_cast<std::uint32_t>(length)};

@@ -2,10 +2,13 @@
 // reuse them from an earlier batch, and when the dictionary was renumbered (compacted) in between.
 #include <gtest/gtest.h>
 
+#include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,7 +23,13 @@ std::map<std::string, std::uint64_t> run_batch(cpu_backend& backend, dictionary&
   batch_table out;
   backend.finish_batch(dict, out);
   std::map<std::string, std::uint64_t> counts;
-  for (std::size_t i = 0; i < out.size(); ++i) counts[std::string(dict.word(out.ids[i]))] += out.counts[i];
+  std::set<std::uint32_t> ids;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::string_view word = dict.word(out.ids[i]);
+    EXPECT_TRUE(ids.insert(out.ids[i]).second) << "id " << out.ids[i] << " twice in one batch";
+    EXPECT_EQ(dict.find(word, hash_word(word)), out.ids[i]) << "the dictionary finds '" << word << "' elsewhere";
+    counts[std::string(word)] += out.counts[i];
+  }
   return counts;
 }
 
@@ -111,6 +120,42 @@ TEST(Dictionary, InterningWithinReservedRoomMovesNothing) {
   EXPECT_EQ(dict.word(0).data(), first);
   EXPECT_EQ(dict.word(0), "first");
   EXPECT_EQ(dict.word(3), "a-word-longer-than-sixteen-bytes");
+}
+
+// Bulk interning (a first batch end): words placed by parallel tasks, some in a second append that
+// grows the index, are found at their ids, and words interned before or after keep theirs.
+TEST(Dictionary, BulkAppendedWordsAreFoundAtTheirIds) {
+  dictionary dict;
+  const auto before = dict.intern("interned-before");
+  std::vector<std::string> words;
+  for (int i = 0; i < 50000; ++i) words.push_back("w" + std::to_string(i) + std::string(i % 19, 'x'));
+  const auto append = [&](std::size_t from, std::size_t to) {
+    std::vector<std::uint64_t> at{dict.arena_bytes()};
+    for (std::size_t i = from; i < to; ++i) at.push_back(at.back() + words[i].size());
+    const auto first = dict.append(to - from, at.back() - at.front());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(from, to, 1000), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        dict.place(static_cast<dictionary::id_type>(first + i - from), at[i - from], words[i], hash_word(words[i]));
+      }
+    });
+    return first;
+  };
+  const auto first = append(0, 20000);
+  const auto second = append(20000, words.size());  // past half of the smallest index: it grows
+  dict.prepare_index(first);
+  tbb::parallel_for(tbb::blocked_range<dictionary::id_type>(first, static_cast<dictionary::id_type>(dict.size()), 1000),
+                    [&](const tbb::blocked_range<dictionary::id_type>& r) { dict.index_placed(r.begin(), r.end()); });
+  ASSERT_EQ(second, first + 20000);
+  EXPECT_EQ(dict.size(), words.size() + 1);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const auto id = static_cast<dictionary::id_type>(first + i);
+    ASSERT_EQ(dict.word(id), words[i]);
+    ASSERT_EQ(dict.find(words[i], hash_word(words[i])), id);
+  }
+  EXPECT_EQ(dict.intern("interned-before"), before);
+  EXPECT_EQ(dict.intern(words[123]), first + 123);
+  EXPECT_EQ(dict.intern("interned-after"), words.size() + 1);
+  EXPECT_EQ(dict.size(), words.size() + 2);
 }
 
 }  // namespace
