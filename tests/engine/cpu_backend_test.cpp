@@ -122,8 +122,9 @@ TEST(Dictionary, InterningWithinReservedRoomMovesNothing) {
   EXPECT_EQ(dict.word(3), "a-word-longer-than-sixteen-bytes");
 }
 
-// Bulk interning (a first batch end): words placed by parallel tasks, some in a second append that
-// grows the index, are found at their ids, and words interned before or after keep theirs.
+// Bulk interning (a first batch end): words placed by parallel tasks in two appends, past half of the
+// smallest index (so preparing it grows it), are found at their ids; words interned before or after
+// keep theirs.
 TEST(Dictionary, BulkAppendedWordsAreFoundAtTheirIds) {
   dictionary dict;
   const auto before = dict.intern("interned-before");
@@ -141,7 +142,7 @@ TEST(Dictionary, BulkAppendedWordsAreFoundAtTheirIds) {
     return first;
   };
   const auto first = append(0, 20000);
-  const auto second = append(20000, words.size());  // past half of the smallest index: it grows
+  const auto second = append(20000, words.size());
   dict.prepare_index(first);
   tbb::parallel_for(tbb::blocked_range<dictionary::id_type>(first, static_cast<dictionary::id_type>(dict.size()), 1000),
                     [&](const tbb::blocked_range<dictionary::id_type>& r) { dict.index_placed(r.begin(), r.end()); });
