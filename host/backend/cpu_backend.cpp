@@ -111,7 +111,8 @@ std::uint64_t cpu_backend::finish_first_batch(dictionary& dict, batch_table& out
   // would intern them in), laid out by prefix sums over the ranges and placed in the dictionary in
   // parallel. Ids are then dense from 0, so `out` is indexed by id.
   constexpr std::size_t range_slots = 4096;
-  struct range_start {
+  // A slot range's new words and their bytes; after the prefix sums, where they start among the table's.
+  struct range_words {
     std::size_t words = 0;
     std::size_t bytes = 0;
   };
@@ -121,17 +122,19 @@ std::uint64_t cpu_backend::finish_first_batch(dictionary& dict, batch_table& out
   const cpu_reducer::held_words held = reducer_.held();
   dict.reserve(held.words, held.bytes);
   out.counts.reserve(held.words);
-  std::vector<range_start> ranges;
+  std::vector<range_words> ranges;
   std::atomic<std::uint64_t> drained{0};
   using id_ref = std::uint32_t&;
   for (std::size_t t = 0; t < tables.size(); ++t) {
     local_word_table& table = *tables[t];
     ranges.assign(table.capacity() / range_slots, {});
     tbb::parallel_for(std::size_t{0}, ranges.size(), [&](std::size_t r) {
-      range_start fresh;
+      range_words fresh;
       table.visit_slots(r * range_slots, (r + 1) * range_slots, [&](std::string_view word, id_ref id, std::uint64_t) {
+        // One key for every earlier table probed (none for table 0).
+        const word_key key = t == 0 ? word_key{} : key_word(reinterpret_cast<const std::uint8_t*>(word.data()), word.size());
         for (std::size_t u = 0; u < t && id == local_word_table::no_id; ++u) {
-          if (const std::uint32_t* known = tables[u]->id_of(word)) id = *known;
+          if (const std::uint32_t* known = tables[u]->id_of(word, key)) id = *known;
         }
         if (id != local_word_table::no_id) return;
         ++fresh.words;
@@ -139,10 +142,9 @@ std::uint64_t cpu_backend::finish_first_batch(dictionary& dict, batch_table& out
       });
       ranges[r] = fresh;
     });
-    // Prefix sums: where each range's new words start among the table's, in ids and in bytes.
-    range_start total;
-    for (range_start& r : ranges) {
-      const range_start here = r;
+    range_words total;
+    for (range_words& r : ranges) {
+      const range_words here = r;
       r = total;
       total.words += here.words;
       total.bytes += here.bytes;
@@ -167,7 +169,7 @@ std::uint64_t cpu_backend::finish_first_batch(dictionary& dict, batch_table& out
     table.end_drain();
   }
   const auto words = static_cast<dictionary::id_type>(dict.size());
-  dict.prepare_index(0);
+  dict.prepare_index(0);  // every id is new
   using id_range = tbb::blocked_range<dictionary::id_type>;
   tbb::parallel_for(id_range(0, words, 4096), [&](const id_range& r) { dict.index_placed(r.begin(), r.end()); });
   out.ids.resize(words);

@@ -134,11 +134,11 @@ class local_word_table {
   }
   void end_drain() { pending_ = 0; }
 
-  // Where the table keeps the id of `word` (see drain), or nullptr when it does not hold the word.
-  // Reads only, so tasks may look up a table no task is changing.
-  const std::uint32_t* id_of(std::string_view w) const {
+  // Where the table keeps the id of `word` (key: key_word of it), or nullptr when it does not hold the
+  // word (see drain). Reads only, so tasks may look up a table no task is changing.
+  const std::uint32_t* id_of(std::string_view w, word_key key) const {
     const auto* word = reinterpret_cast<const std::uint8_t*>(w.data());
-    const std::size_t i = slot_of(word, w.size(), key_word(word, w.size()));
+    const std::size_t i = slot_of(word, w.size(), key);
     return slots_[i].length == 0 ? nullptr : &refs_[i].id;
   }
 
