@@ -8,6 +8,8 @@ Baselines:   `wc -w CORPUS` and wcs-reference-count (one thread, std::unordered_
 Batches after the first: the engine's own batch log (lines and processing time of each batch, as
              Spark's streaming UI reports them) summed over every batch but the first, so the rate a
              running stream keeps, without process start, warm-up and the first batch's new words.
+A run's parts: each batch's processing time from the same log, and the rest of the wall time (process
+             start and exit, waiting for input), medians over the runs: where a short run's time goes.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
              one that used less memory (KJV cached in 2 MiB folios, 2 threads: 39 ms after a 1-thread
@@ -59,10 +61,13 @@ def engine_counts(stderr):
     return int(m.group(2)), int(m.group(3))
 
 
-def after_first_batch(stderr):
-    """(lines, processing seconds) summed over the batches after the first in the engine's log, or None
-    when there is only one."""
-    batches = [(int(m.group(1)), float(m.group(2)) / 1000) for m in BATCH.finditer(stderr)]
+def logged_batches(stderr):
+    """(lines, processing seconds) of each batch in the engine's log."""
+    return [(int(m.group(1)), float(m.group(2)) / 1000) for m in BATCH.finditer(stderr)]
+
+
+def after_first_batch(batches):
+    """(lines, processing seconds) summed over the batches after the first, or None when there is only one."""
     if len(batches) < 2:
         return None
     return sum(b[0] for b in batches[1:]), sum(b[1] for b in batches[1:])
@@ -131,9 +136,14 @@ def main():
 
     samples = {}
     later_batches = {}  # (what, threads) -> lines/s of the batches after the first, one per run
+    parts = {}  # (what, threads) -> (each batch's processing seconds, the rest of the wall time), one per run
     def add(key, sample, err=None):
         samples.setdefault(key, []).append(sample)
-        later = after_first_batch(err) if err else None
+        if err is None:
+            return
+        batches = logged_batches(err)
+        parts.setdefault(key, []).append(([b[1] for b in batches], sample.wall - sum(b[1] for b in batches)))
+        later = after_first_batch(batches)
         if later and later[1] > 0:
             later_batches.setdefault(key, []).append(later[0] / later[1])
 
@@ -194,6 +204,20 @@ def main():
             rate = statistics.median(rates)
             print("  %-26s %7s %12.0f lines/s %9.1f MB/s" % (what, t, rate, rate * text_bytes / lines / 1e6))
         print_scaling(later_batches, lambda key: statistics.median(later_batches[key]), indent="  ", width=18)
+    print("a run's parts (medians over runs, ms): each batch's processing (engine's batch log), then the rest of the")
+    print("wall time (process start and exit, waiting for input)")
+    for (what, t), runs in parts.items():
+        print("  %-26s %7s   %s; rest %.2f" % (what, t, batch_medians([r[0] for r in runs]), 1000 * statistics.median(r[1] for r in runs)))
+
+
+def batch_medians(runs, shown=4):
+    """The median processing ms of each of the first `shown` batches over the runs, then of the later ones."""
+    n = min(len(r) for r in runs)
+    first = " ".join("%.2f" % (1000 * statistics.median(r[i] for r in runs)) for i in range(min(n, shown)))
+    if n <= shown:
+        return "batches " + first
+    later = [b for r in runs for b in r[shown:n]]
+    return "batches %s, then %d more: median %.2f" % (first, n - shown, 1000 * statistics.median(later))
 
 
 def cpu_model():

@@ -33,6 +33,9 @@ def main():
                 m = re.search(r"^  %s\s+%s%s" % (what, threads, rate), out.stdout, re.M)
                 assert m and int(m.group(1)) > 0, "no rate of the batches after the first for %s, %s threads" % (what, threads)
             assert re.search(r"^  scaling %s\s+2 threads / 1 thread: [0-9.]+x" % what, out.stdout, re.M), "no scaling for " + what
+            # 600 lines in batches of 150: 4 batches in file mode, 8 in socket mode (the corpus sent twice).
+            batches = r"batches [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+" + (", then 4 more: median [0-9.]+" if what.endswith("socket") else "")
+            assert re.search(r"^  %s\s+2\s+%s; rest -?[0-9.]+$" % (what, batches), out.stdout, re.M), "no parts of a run for " + what
     print("ok")
 
 
