@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Where the CPU time of a file-mode run goes, by function, with 1 thread and with 2: the profile behind
-the scaling figures (docs/performance.md, "1 against 2 threads").
+the scaling figures (docs/performance.md, "CPU by function, 1 against 2 threads").
 
 Each run is sampled with `perf record -e cpu-clock` (a software event: this works in VMs where hardware
 counters do not); the table gives milliseconds of CPU per run for each function, the mean over the
