@@ -116,6 +116,10 @@ std::vector<dictionary::id_type> dictionary::compact(const std::vector<bool>& ke
   uninit_vector<char> arena;
   uninit_vector<std::uint64_t> offsets{0};
   uninit_vector<std::uint64_t> hashes;
+  // At most what is there now: the kept words are copied once, never moved by growth.
+  arena.reserve(arena_.size());
+  offsets.reserve(offsets_.size());
+  hashes.reserve(hashes_.size());
   for (id_type id = 0; id < size(); ++id) {
     if (!keep[id]) continue;
     remap[id] = static_cast<id_type>(hashes.size());

@@ -116,9 +116,16 @@ void engine::compact_if_needed() {
   if (dict_.size() < compact_at_) return;
   std::vector<bool> live(dict_.size(), false);
   for (const auto& slot : views_) slot.v->mark_live(live);
+  // The batch just closed keeps its words as well: the next batches mostly repeat them. Otherwise a
+  // stateless stream with more distinct words per batch than the threshold emptied the dictionary
+  // after every batch, and every batch paid for new ids and worker tables voided by the renumbering.
+  for (const std::uint32_t id : batch_.ids) live[id] = true;
+  const std::size_t before = dict_.size();
   const std::vector<std::uint32_t> remap = dict_.compact(live);
+  spdlog::debug("dictionary compacted: {} -> {} words", before, dict_.size());
   for (auto& slot : views_) slot.v->remap(remap, dict_.size());
   compact_at_ = std::max<std::size_t>(1 << 16, 2 * dict_.size());
+  ++totals_.compactions;
 }
 
 }  // namespace wcs

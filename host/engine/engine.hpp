@@ -34,6 +34,7 @@ struct engine_totals {
   std::uint64_t lines = 0;
   std::uint64_t words = 0;
   std::uint64_t bytes = 0;
+  std::uint64_t compactions = 0;  // of the dictionary
 };
 
 class engine {
@@ -70,6 +71,9 @@ class engine {
   std::vector<word_count> records_;
   std::string text_;
   engine_totals totals_;
+  // The dictionary is compacted (words no view needs and the last batch did not hold are dropped) when
+  // it reaches this size: twice what the last compaction kept, so memory follows what the stream
+  // needs, not its length.
   std::size_t compact_at_ = 1 << 16;
 
   // Statistics of the open batch.

@@ -1,10 +1,12 @@
 // The scheduler's own guarantees, apart from the views: a batch whose input turned out unreadable
-// after it was cut into chunks (a mapped file that shrank) is not emitted.
+// after it was cut into chunks (a mapped file that shrank) is not emitted; the dictionary is compacted
+// only when it outgrows what the stream keeps using.
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <regex>
 #include <stdexcept>
 #include <string>
 
@@ -48,6 +50,43 @@ TEST(Engine, BatchWhoseInputTurnedOutUnreadableIsNotEmitted) {
   EXPECT_NE(printed.find("('good', 1)"), std::string::npos) << printed;
   EXPECT_EQ(printed.find("zeroed"), std::string::npos) << printed;
   EXPECT_EQ(eng.totals().batches, 1u);
+}
+
+// A stateless stream whose batches each hold more distinct words than the first compaction threshold
+// (65,536): the batch just closed keeps its words, so the dictionary is compacted once, not after
+// every batch, and the counts stay right.
+TEST(Engine, StatelessBatchesWithManyWordsCompactTheDictionaryOnce) {
+  auto backend = make_backend(backend_kind::cpu);
+  options o;
+  o.start_ms = 10000;
+  char* printed_text = nullptr;
+  std::size_t printed_bytes = 0;
+  engine_config config;
+  config.out = ::open_memstream(&printed_text, &printed_bytes);
+  ASSERT_NE(config.out, nullptr);
+  engine eng(*backend, make_views(o, *backend), config);
+  std::string text;
+  for (int i = 0; i < 70000; ++i) {
+    text += 'w';
+    text += std::to_string(i);
+    text += i % 10 == 9 ? '\n' : ' ';
+  }
+  text += "w0\n";  // w0 twice, so it leads each batch's pprint
+  chunk_ring ring(4, text.size());
+  event_queue events;
+  constexpr int batches = 4;
+  for (int b = 1; b <= batches; ++b) push_batch(events, ring, text, 10000 * b);
+  events.push({ingest_event::kind::finished});
+  eng.run(events, ring);
+  std::fclose(config.out);
+  const std::string printed(printed_text, printed_bytes);
+  std::free(printed_text);
+  EXPECT_EQ(eng.totals().compactions, 1u);
+  EXPECT_EQ(eng.totals().words, std::uint64_t{batches} * 70001);
+  // Every batch prints the same records: w0 counted twice, then nine words counted once, then "...".
+  const std::regex first_record(R"(\('w0', 2\)\n)");
+  EXPECT_EQ(std::distance(std::sregex_iterator(printed.begin(), printed.end(), first_record), std::sregex_iterator()), batches)
+      << printed;
 }
 
 }  // namespace
