@@ -10,6 +10,8 @@ Batches after the first: the engine's own batch log (lines and processing time o
              running stream keeps, without process start, warm-up and the first batch's new words.
 A run's parts: each batch's processing time from the same log, and the rest of the wall time (process
              start and exit, waiting for input), medians over the runs: where a short run's time goes.
+--compare B: file mode also runs build B's wcstream in the same rounds (an old build, say), and prints
+             how much faster --build's runs are: an old-against-new comparison on one noisy machine.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
              one that used less memory (KJV cached in 2 MiB folios, 2 threads: 39 ms after a 1-thread
@@ -96,6 +98,7 @@ def main():
     ap.add_argument("--field", default="reviewText", help="JSON corpora: the field holding the text")
     ap.add_argument("--pin", action="store_true",
                     help="file mode: also run T threads confined to T CPUs (the whole process, ingest thread included)")
+    ap.add_argument("--compare", metavar="BUILD", help="file mode: also run this build's wcstream, interleaved, and compare")
     ap.add_argument("--warmup", action="store_true",
                     help="file mode and baselines: run each command once, unmeasured, before each measured run")
     args = ap.parse_args()
@@ -106,6 +109,8 @@ def main():
         return run_measured(cmd, cpus=cpus)
 
     wcstream = os.path.join(args.build, "host/cli/wcstream")
+    compared = os.path.join(args.compare, "host/cli/wcstream") if args.compare else None
+    COMPARED = "wcstream file (compared)"
     replay = os.path.join(args.build, "ingest/replay/wcs-replay")
     reference = os.path.join(args.build, "bench/wcs-reference-count")
     corpus = args.corpus
@@ -154,9 +159,10 @@ def main():
         add(("wc -w", "-"), measure(["wc", "-w", text])[0])
         add(("reference (unordered_map)", "1"), measure([reference, text])[0])
         for t in threads:
-            file_runs = [("wcstream file", None)] + ([("wcstream file, pinned", allowed[:t])] if args.pin else [])
-            for what, cpus in file_runs if "file" in modes else []:
-                sample, err, _ = measure([wcstream, "--file", text, "--batch-lines", str(args.batch_lines),
+            file_runs = [("wcstream file", None, wcstream)] + ([(COMPARED, None, compared)] if compared else []) + (
+                [("wcstream file, pinned", allowed[:t], wcstream)] if args.pin else [])
+            for what, cpus, binary in file_runs if "file" in modes else []:
+                sample, err, _ = measure([binary, "--file", text, "--batch-lines", str(args.batch_lines),
                                           "--threads", str(t), "--log-level", "info"], cpus=cpus)
                 got = engine_counts(err)
                 if got != (lines, words):
@@ -198,6 +204,11 @@ def main():
                     indent, width, what, most, per_second((what, most)) / per_second((what, "1"))))
 
     print_scaling(samples, lambda key: 1 / median(key))
+    for t in (str(t) for t in threads):
+        if ("wcstream file", t) in samples and (COMPARED, t) in samples:
+            print("%s against %s, %s threads: %.2f against %.2f ms, %.2fx" % (
+                args.build, args.compare, t, 1000 * median(("wcstream file", t)), 1000 * median((COMPARED, t)),
+                median((COMPARED, t)) / median(("wcstream file", t))))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():

@@ -1,6 +1,6 @@
-"""bench/throughput.py end to end on a small synthetic review corpus: it runs every mode, checks the
-engine's counts against its baseline, and reads the engine's batch log. Its figures are not checked
-(timings are the benchmark's business, not a test's); that it prints them is.
+"""bench/throughput.py end to end on a small synthetic review corpus: it runs every mode, and the build
+compared with itself, checks the engine's counts against its baseline, and reads the engine's batch log.
+Its figures are not checked (timings are the benchmark's business, not a test's); that it prints them is.
 
 Usage: throughput_smoke_test.py BUILD_DIR"""
 import os
@@ -21,7 +21,7 @@ def main():
         # 600 reviews in batches of 150 lines: several batches in each mode, so the rows of the
         # batches after the first are printed too.
         out = subprocess.run([sys.executable, os.path.join(TOP, "bench", "throughput.py"), "--build", build, "--corpus", corpus,
-                              "--runs", "1", "--batch-lines", "150", "--threads", "1,2", "--repeat", "2"],
+                              "--runs", "1", "--batch-lines", "150", "--threads", "1,2", "--repeat", "2", "--compare", build],
                              capture_output=True, text=True)
         print(out.stdout, out.stderr)
         assert out.returncode == 0, "throughput.py failed"
@@ -36,6 +36,9 @@ def main():
             # 600 lines in batches of 150: 4 batches in file mode, 8 in socket mode (the corpus sent twice).
             batches = r"batches [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+" + (", then 4 more: median [0-9.]+" if what.endswith("socket") else "")
             assert re.search(r"^  %s\s+2\s+%s; rest -?[0-9.]+$" % (what, batches), out.stdout, re.M), "no parts of a run for " + what
+        for threads in ("1", "2"):
+            assert re.search(r"^%s against %s, %s threads: [0-9.]+ against [0-9.]+ ms, [0-9.]+x$" % (re.escape(build), re.escape(build), threads),
+                             out.stdout, re.M), "no comparison with --compare for %s threads" % threads
     print("ok")
 
 
