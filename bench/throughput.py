@@ -155,12 +155,13 @@ def main():
     def median(key, field="wall"):
         return statistics.median(getattr(s, field) for s in samples[key])
 
-    for _ in range(args.runs):
+    for round_ in range(args.runs):
         add(("wc -w", "-"), measure(["wc", "-w", text])[0])
         add(("reference (unordered_map)", "1"), measure([reference, text])[0])
         for t in threads:
-            file_runs = [("wcstream file", None, wcstream)] + ([(COMPARED, None, compared)] if compared else []) + (
-                [("wcstream file, pinned", allowed[:t], wcstream)] if args.pin else [])
+            # The compared build goes first in every other round: a run is coloured by the one before it.
+            pair = [("wcstream file", None, wcstream)] + ([(COMPARED, None, compared)] if compared else [])
+            file_runs = (pair[::-1] if round_ % 2 else pair) + ([("wcstream file, pinned", allowed[:t], wcstream)] if args.pin else [])
             for what, cpus, binary in file_runs if "file" in modes else []:
                 sample, err, _ = measure([binary, "--file", text, "--batch-lines", str(args.batch_lines),
                                           "--threads", str(t), "--log-level", "info"], cpus=cpus)
