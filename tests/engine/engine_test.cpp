@@ -83,7 +83,7 @@ TEST(Engine, StatelessBatchesWithManyWordsCompactTheDictionaryOnce) {
   std::free(printed_text);
   EXPECT_EQ(eng.totals().compactions, 1u);
   EXPECT_EQ(eng.totals().words, std::uint64_t{batches} * 70001);
-  // Every batch prints the same records: w0 counted twice, then nine words counted once, then "...".
+  // Each batch counted all its words again: w0, counted twice, leads every batch's records.
   const std::regex first_record(R"(\('w0', 2\)\n)");
   EXPECT_EQ(std::distance(std::sregex_iterator(printed.begin(), printed.end(), first_record), std::sregex_iterator()), batches)
       << printed;
