@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <regex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "host/backend/backend.hpp"
 #include "host/engine/engine.hpp"
@@ -24,29 +26,52 @@ void push_batch(event_queue& events, chunk_ring& ring, const std::string& text, 
   events.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, batch_ms, std::chrono::steady_clock::now()});
 }
 
-TEST(Engine, BatchWhoseInputTurnedOutUnreadableIsNotEmitted) {
-  auto backend = make_backend(backend_kind::cpu);
+// What the engine prints, kept in memory: printed() closes the stream and returns it.
+class memory_output {
+ public:
+  memory_output() : out_(::open_memstream(&text_, &bytes_)) {}
+  ~memory_output() {
+    if (out_ != nullptr) std::fclose(out_);
+    std::free(text_);
+  }
+  std::FILE* file() const { return out_; }
+  std::string printed() {
+    std::fclose(out_);  // text_ then holds everything written
+    out_ = nullptr;
+    return std::string(text_, bytes_);
+  }
+
+ private:
+  char* text_ = nullptr;
+  std::size_t bytes_ = 0;
+  std::FILE* out_;
+};
+
+// The stateless view (reduceByKey) with its first batch at 10 s, printing into `output`.
+engine stateless_engine(backend& cpu, memory_output& output, std::function<void()> check_input = {}) {
   options o;
   o.start_ms = 10000;
-  char* printed_text = nullptr;
-  std::size_t printed_bytes = 0;
   engine_config config;
-  config.out = ::open_memstream(&printed_text, &printed_bytes);
-  ASSERT_NE(config.out, nullptr);
+  config.out = output.file();
+  config.check_input = std::move(check_input);
+  return engine(cpu, make_views(o, cpu), std::move(config));
+}
+
+TEST(Engine, BatchWhoseInputTurnedOutUnreadableIsNotEmitted) {
+  auto cpu = make_backend(backend_kind::cpu);
+  memory_output output;
+  ASSERT_NE(output.file(), nullptr);
   int checks = 0;
-  config.check_input = [&checks] {
+  engine eng = stateless_engine(*cpu, output, [&checks] {
     if (++checks == 2) throw std::runtime_error("input lost");
-  };
-  engine eng(*backend, make_views(o, *backend), config);
+  });
   chunk_ring ring(4, 64);
   event_queue events;
   push_batch(events, ring, "good words\n", 10000);
   push_batch(events, ring, "zeroed\n", 20000);
   events.push({ingest_event::kind::finished});
   EXPECT_THROW(eng.run(events, ring), std::runtime_error);
-  std::fclose(config.out);  // printed_text then holds everything written
-  const std::string printed(printed_text, printed_bytes);
-  std::free(printed_text);
+  const std::string printed = output.printed();
   EXPECT_NE(printed.find("('good', 1)"), std::string::npos) << printed;
   EXPECT_EQ(printed.find("zeroed"), std::string::npos) << printed;
   EXPECT_EQ(eng.totals().batches, 1u);
@@ -56,15 +81,10 @@ TEST(Engine, BatchWhoseInputTurnedOutUnreadableIsNotEmitted) {
 // (65,536): the batch just closed keeps its words, so the dictionary is compacted once, not after
 // every batch, and the counts stay right.
 TEST(Engine, StatelessBatchesWithManyWordsCompactTheDictionaryOnce) {
-  auto backend = make_backend(backend_kind::cpu);
-  options o;
-  o.start_ms = 10000;
-  char* printed_text = nullptr;
-  std::size_t printed_bytes = 0;
-  engine_config config;
-  config.out = ::open_memstream(&printed_text, &printed_bytes);
-  ASSERT_NE(config.out, nullptr);
-  engine eng(*backend, make_views(o, *backend), config);
+  auto cpu = make_backend(backend_kind::cpu);
+  memory_output output;
+  ASSERT_NE(output.file(), nullptr);
+  engine eng = stateless_engine(*cpu, output);
   std::string text;
   for (int i = 0; i < 70000; ++i) {
     text += 'w';
@@ -78,9 +98,7 @@ TEST(Engine, StatelessBatchesWithManyWordsCompactTheDictionaryOnce) {
   for (int b = 1; b <= batches; ++b) push_batch(events, ring, text, 10000 * b);
   events.push({ingest_event::kind::finished});
   eng.run(events, ring);
-  std::fclose(config.out);
-  const std::string printed(printed_text, printed_bytes);
-  std::free(printed_text);
+  const std::string printed = output.printed();
   EXPECT_EQ(eng.totals().compactions, 1u);
   EXPECT_EQ(eng.totals().words, std::uint64_t{batches} * 70001);
   // Each batch counted all its words again: w0, counted twice, leads every batch's records.
