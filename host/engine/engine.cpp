@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -121,6 +122,12 @@ void engine::compact_if_needed() {
   // after every batch, and every batch paid for new ids and worker tables voided by the renumbering.
   for (const std::uint32_t id : batch_.ids) live[id] = true;
   const std::size_t before = dict_.size();
+  if (static_cast<std::size_t>(std::count(live.begin(), live.end(), true)) == before) {
+    // Nothing to drop (a stateful stream keeps every word): renumbering would only void the ids the
+    // backend caches.
+    compact_at_ = 2 * before;
+    return;
+  }
   const std::vector<std::uint32_t> remap = dict_.compact(live);
   spdlog::debug("dictionary compacted: {} -> {} words", before, dict_.size());
   for (auto& slot : views_) slot.v->remap(remap, dict_.size());
