@@ -39,6 +39,7 @@ class dictionary {
   std::string_view word(id_type id) const {
     return {arena_.data() + offsets_[id], static_cast<std::size_t>(offsets_[id + 1] - offsets_[id])};
   }
+  std::uint64_t hash(id_type id) const { return hashes_[id]; }  // hash_word(word(id))
   std::size_t size() const { return offsets_.size() - 1; }
   std::size_t arena_bytes() const { return arena_.size(); }
 

@@ -73,6 +73,7 @@ void engine::close_batch(const ingest_event& e) {
   const double scheduling_delay_ms = ms_since(e.at);
   const std::uint64_t words = backend_.finish_batch(dict_, batch_);
   batch_.batch_ms = e.batch_ms;
+  sample_vocabulary();
   for (auto& slot : views_) {
     if (slot.v->apply(batch_)) emit(slot, e.batch_ms);
   }
@@ -113,14 +114,38 @@ void engine::emit(view_slot& slot, std::int64_t batch_ms) {
   if (slot.files) slot.files->write_batch(batch_ms, records_);
 }
 
+void engine::sample_vocabulary() {
+  // Sampled by hash, so a word of two batches is in both samples.
+  std::vector<std::uint64_t> sample;
+  for (const std::uint32_t id : batch_.ids) {
+    if (const std::uint64_t h = dict_.hash(id); h >> 58 == 0) sample.push_back(h);
+  }
+  std::sort(sample.begin(), sample.end());
+  std::size_t both = 0;
+  for (auto a = sample.begin(), b = vocabulary_sample_.begin(); a != sample.end() && b != vocabulary_sample_.end();) {
+    if (*a < *b) {
+      ++a;
+    } else if (*b < *a) {
+      ++b;
+    } else {
+      ++both, ++a, ++b;
+    }
+  }
+  reuse_ = sample.empty() ? 0 : static_cast<double>(both) / static_cast<double>(sample.size());
+  vocabulary_sample_.swap(sample);
+}
+
 void engine::compact_if_needed() {
   if (dict_.size() < compact_at_) return;
   std::vector<bool> live(dict_.size(), false);
   for (const auto& slot : views_) slot.v->mark_live(live);
-  // The batch just closed keeps its words as well: the next batches mostly repeat them. Otherwise a
-  // stateless stream with more distinct words per batch than the threshold emptied the dictionary
-  // after every batch, and every batch paid for new ids and worker tables voided by the renumbering.
-  for (const std::uint32_t id : batch_.ids) live[id] = true;
+  // When the stream reuses most of its vocabulary from batch to batch, the batch just closed keeps its
+  // words too: otherwise a stateless stream with more distinct words per batch than the threshold
+  // emptied the dictionary, and voided the worker tables' ids, after every batch. When the vocabulary
+  // moves on (a long tail of words seen once), starting empty costs less than carrying the words.
+  if (reuse_ >= 0.5) {
+    for (const std::uint32_t id : batch_.ids) live[id] = true;
+  }
   const std::size_t before = dict_.size();
   if (static_cast<std::size_t>(std::count(live.begin(), live.end(), true)) == before) {
     // Nothing to drop (a stateful stream keeps every word): renumbering would only void the ids the

@@ -58,6 +58,7 @@ class engine {
 
   void close_batch(const ingest_event& e);
   void emit(view_slot& slot, std::int64_t batch_ms);
+  void sample_vocabulary();
   void compact_if_needed();
 
   backend& backend_;
@@ -71,10 +72,13 @@ class engine {
   std::vector<word_count> records_;
   std::string text_;
   engine_totals totals_;
-  // The dictionary is compacted (words no view needs and the last batch did not hold are dropped) when
-  // it reaches this size: twice what the last compaction kept, so memory follows what the stream
-  // needs, not its length.
+  // The dictionary is compacted (words no view needs are dropped) when it reaches this size: twice
+  // what the last compaction kept, so memory follows what the stream needs, not its length.
   std::size_t compact_at_ = 1 << 16;
+  // The hashes of a sample of the last batch's words (1 in 64, by hash, sorted), and the share of that
+  // sample the batch before held too: how much of its vocabulary the stream reuses from batch to batch.
+  std::vector<std::uint64_t> vocabulary_sample_;
+  double reuse_ = 0;
 
   // Statistics of the open batch.
   std::uint64_t batch_lines_ = 0;

@@ -27,15 +27,16 @@ void push_batch(event_queue& events, chunk_ring& ring, const std::string& text, 
   events.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, batch_ms, std::chrono::steady_clock::now()});
 }
 
-// Lines holding w0 .. w<n-1>, then w0 again: n + 1 words, n distinct, w0 counted twice so it leads pprint.
-std::string many_words(int n) {
+// Lines holding <letter>0 .. <letter><n-1>, then <letter>0 again: n + 1 words, n distinct, the first
+// counted twice so it leads pprint.
+std::string many_words(int n, char letter = 'w') {
   std::string text;
   for (int i = 0; i < n; ++i) {
-    text += 'w';
+    text += letter;
     text += std::to_string(i);
     text += i % 10 == 9 ? '\n' : ' ';
   }
-  return text + "w0\n";
+  return text + letter + "0\n";
 }
 
 // What the engine prints, kept in memory: printed() closes the stream and returns it.
@@ -90,8 +91,10 @@ TEST(Engine, BatchWhoseInputTurnedOutUnreadableIsNotEmitted) {
 }
 
 // A stateless stream whose batches each hold the same words, more than the first compaction threshold
-// (65,536): the batch just closed keeps its words, so compacting would drop nothing and the dictionary
-// is never renumbered (it was emptied after every batch before), and the counts stay right.
+// (65,536): the first compaction cannot know yet that the stream reuses its words and empties the
+// dictionary; from the second batch on the batch just closed keeps its words, compacting would drop
+// nothing, and the dictionary is not renumbered again (it was after every batch before). The counts
+// stay right.
 TEST(Engine, StatelessBatchesWithManyWordsKeepTheirDictionary) {
   auto cpu = make_backend(backend_kind::cpu);
   memory_output output;
@@ -105,12 +108,30 @@ TEST(Engine, StatelessBatchesWithManyWordsKeepTheirDictionary) {
   events.push({ingest_event::kind::finished});
   eng.run(events, ring);
   const std::string printed = output.printed();
-  EXPECT_EQ(eng.totals().compactions, 0u);
+  EXPECT_EQ(eng.totals().compactions, 1u);
   EXPECT_EQ(eng.totals().words, std::uint64_t{batches} * 70001);
   // Each batch counted all its words again: w0, counted twice, leads every batch's records.
   const std::regex first_record(R"(\('w0', 2\)\n)");
   EXPECT_EQ(std::distance(std::sregex_iterator(printed.begin(), printed.end(), first_record), std::sregex_iterator()), batches)
       << printed;
+}
+
+// A stateless stream whose vocabulary moves on (each batch's words are new): carrying them would only
+// grow the dictionary and the worker tables, so every compaction drops them all.
+TEST(Engine, StatelessBatchesWithNewWordsStartEmpty) {
+  auto cpu = make_backend(backend_kind::cpu);
+  memory_output output;
+  ASSERT_NE(output.file(), nullptr);
+  engine eng = engine_printing_to(*cpu, output);
+  const std::string texts[] = {many_words(70000, 'a'), many_words(70000, 'b'), many_words(70000, 'c')};
+  chunk_ring ring(4, texts[0].size());
+  event_queue events;
+  for (int b = 0; b < 3; ++b) push_batch(events, ring, texts[b], 10000 * (b + 1));
+  events.push({ingest_event::kind::finished});
+  eng.run(events, ring);
+  const std::string printed = output.printed();
+  EXPECT_EQ(eng.totals().compactions, 3u);
+  for (const char* first : {"('a0', 2)", "('b0', 2)", "('c0', 2)"}) EXPECT_NE(printed.find(first), std::string::npos) << first;
 }
 
 // A stateful stream keeps every word, so reaching the threshold drops nothing: the dictionary is not
