@@ -154,7 +154,8 @@ void engine::compact_if_needed() {
     return;
   }
   const std::vector<std::uint32_t> remap = dict_.compact(live);
-  spdlog::debug("dictionary compacted: {} -> {} words", before, dict_.size());
+  spdlog::debug("dictionary compacted: {} -> {} words (the last batch reused {:.0f}% of its sampled words)", before,
+                dict_.size(), 100 * reuse_);
   for (auto& slot : views_) slot.v->remap(remap, dict_.size());
   compact_at_ = std::max<std::size_t>(1 << 16, 2 * dict_.size());
   ++totals_.compactions;
