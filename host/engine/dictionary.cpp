@@ -49,7 +49,7 @@ dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
   offsets_.push_back(arena_.size());
   hashes_.push_back(hash);
   index_[i] = id;
-  index_room(size(), static_cast<id_type>(size()));
+  if (size() * 2 > index_.size()) index_room(size(), static_cast<id_type>(size()));  // a call only when it grows
   return id;
 }
 

@@ -115,23 +115,24 @@ void engine::emit(view_slot& slot, std::int64_t batch_ms) {
 }
 
 void engine::sample_vocabulary() {
-  // Sampled by hash, so a word of two batches is in both samples.
+  // Only compaction reads the reuse, comparing with the batch before's sample: below half the threshold
+  // the dictionary is not near a compaction, and a batch costs no sample.
+  if (dict_.size() * 2 < compact_at_) {
+    vocabulary_sample_.clear();
+    reuse_ = 0;
+    return;
+  }
+  // Sampled by hash (its top 6 bits zero: 1 word in 64), so a word of two batches is in both samples.
+  constexpr unsigned sample_shift = 58;
   std::vector<std::uint64_t> sample;
   for (const std::uint32_t id : batch_.ids) {
-    if (const std::uint64_t h = dict_.hash(id); h >> 58 == 0) sample.push_back(h);
+    if (const std::uint64_t h = dict_.hash(id); h >> sample_shift == 0) sample.push_back(h);
   }
   std::sort(sample.begin(), sample.end());
-  std::size_t both = 0;
-  for (auto a = sample.begin(), b = vocabulary_sample_.begin(); a != sample.end() && b != vocabulary_sample_.end();) {
-    if (*a < *b) {
-      ++a;
-    } else if (*b < *a) {
-      ++b;
-    } else {
-      ++both, ++a, ++b;
-    }
-  }
-  reuse_ = sample.empty() ? 0 : static_cast<double>(both) / static_cast<double>(sample.size());
+  const auto reused = std::count_if(sample.begin(), sample.end(), [&](std::uint64_t h) {
+    return std::binary_search(vocabulary_sample_.begin(), vocabulary_sample_.end(), h);
+  });
+  reuse_ = sample.empty() ? 0 : static_cast<double>(reused) / static_cast<double>(sample.size());
   vocabulary_sample_.swap(sample);
 }
 
