@@ -22,7 +22,11 @@ double ms_since(steady_time t) {
 }  // namespace
 
 engine::engine(backend& backend, view_setup setup, engine_config config)
-    : backend_(backend), config_(std::move(config)), dict_(std::move(setup.words)), checkpoint_(std::move(setup.checkpoint)) {
+    : backend_(backend),
+      config_(std::move(config)),
+      dict_(std::move(setup.words)),
+      checkpoint_(std::move(setup.checkpoint)),
+      cutter_(config_.batches) {
   const bool several = setup.views.size() > 1;
   for (auto& v : setup.views) {
     view_slot slot{std::move(v), nullptr};
@@ -41,22 +45,37 @@ void engine::run(event_queue& events, chunk_ring& ring) {
       if (checkpoint_) checkpoint_->stream_done(dict_);
       return;
     }
-    if (e.what == ingest_event::kind::batch_end) {
-      close_batch(e);
-      continue;
-    }
+    // Counting a mapped source's lines is part of the open batch's processing.
     const auto start = std::chrono::steady_clock::now();
-    try {
-      if (e.bytes != 0) backend_.add_chunk({e.data, e.bytes});
-    } catch (...) {
-      ring.release(e.buffer);
-      throw;
-    }
-    ring.release(e.buffer);
-    batch_lines_ += e.lines;
-    batch_bytes_ += e.bytes;
+    const std::vector<ingest_event>& pieces = cutter_.cut(e);
     batch_busy_ms_ += ms_since(start);
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      try {
+        take(pieces[i], ring);
+      } catch (...) {
+        for (std::size_t j = i + 1; j < pieces.size(); ++j) ring.release(pieces[j].buffer);
+        throw;
+      }
+    }
   }
+}
+
+void engine::take(const ingest_event& e, chunk_ring& ring) {
+  if (e.what == ingest_event::kind::batch_end) {
+    close_batch(e);
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    if (e.bytes != 0) backend_.add_chunk({e.data, e.bytes});
+  } catch (...) {
+    ring.release(e.buffer);
+    throw;
+  }
+  ring.release(e.buffer);
+  batch_lines_ += e.lines;
+  batch_bytes_ += e.bytes;
+  batch_busy_ms_ += ms_since(start);
 }
 
 void engine::drain(event_queue& events, chunk_ring& ring) {
