@@ -2,7 +2,6 @@
 // the views and the sinks (see HACKING.md for the walk of one line from socket to output).
 #include <signal.h>
 #include <tbb/global_control.h>
-#include <tbb/info.h>
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -83,16 +82,12 @@ int run(const wcs::options& o) {
   policy.lines_per_batch = o.batch_lines;
   policy.first_batch_ms = setup.first_batch_ms;
 
-  config.batches = policy;
   wcs::chunk_ring ring(o.buffers, o.buffer_mb << 20, !source->mapped().empty());
   wcs::event_queue events;
   wcs::engine eng(*backend, std::move(setup), config);
   spdlog::info("backend {}, batch {} ms, modes {}, first batch {}", backend->name(), o.batch_ms, fmt::join(o.modes, ","),
                policy.first_batch_ms);
-  // With a worker on every core, the workers count a mapped file's lines as they count its words; with
-  // a core left over, the ingest thread counts them there, ahead of the workers.
-  const bool spare_core = o.threads > 0 && o.threads < tbb::info::default_concurrency();
-  wcs::receiver rx(*source, ring, events, policy, !spare_core);
+  wcs::receiver rx(*source, ring, events, policy);
   signal_watch signals(rx);
   rx.start();
   try {

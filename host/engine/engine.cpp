@@ -22,11 +22,7 @@ double ms_since(steady_time t) {
 }  // namespace
 
 engine::engine(backend& backend, view_setup setup, engine_config config)
-    : backend_(backend),
-      config_(std::move(config)),
-      dict_(std::move(setup.words)),
-      checkpoint_(std::move(setup.checkpoint)),
-      cutter_(config_.batches) {
+    : backend_(backend), config_(std::move(config)), dict_(std::move(setup.words)), checkpoint_(std::move(setup.checkpoint)) {
   const bool several = setup.views.size() > 1;
   for (auto& v : setup.views) {
     view_slot slot{std::move(v), nullptr};
@@ -45,37 +41,22 @@ void engine::run(event_queue& events, chunk_ring& ring) {
       if (checkpoint_) checkpoint_->stream_done(dict_);
       return;
     }
-    // Counting a mapped source's lines is part of the open batch's processing.
-    const auto start = std::chrono::steady_clock::now();
-    const std::vector<ingest_event>& pieces = cutter_.cut(e);
-    batch_busy_ms_ += ms_since(start);
-    for (std::size_t i = 0; i < pieces.size(); ++i) {
-      try {
-        take(pieces[i], ring);
-      } catch (...) {
-        for (std::size_t j = i + 1; j < pieces.size(); ++j) ring.release(pieces[j].buffer);
-        throw;
-      }
+    if (e.what == ingest_event::kind::batch_end) {
+      close_batch(e);
+      continue;
     }
-  }
-}
-
-void engine::take(const ingest_event& e, chunk_ring& ring) {
-  if (e.what == ingest_event::kind::batch_end) {
-    close_batch(e);
-    return;
-  }
-  const auto start = std::chrono::steady_clock::now();
-  try {
-    if (e.bytes != 0) backend_.add_chunk({e.data, e.bytes});
-  } catch (...) {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      if (e.bytes != 0) backend_.add_chunk({e.data, e.bytes});
+    } catch (...) {
+      ring.release(e.buffer);
+      throw;
+    }
     ring.release(e.buffer);
-    throw;
+    batch_lines_ += e.lines;
+    batch_bytes_ += e.bytes;
+    batch_busy_ms_ += ms_since(start);
   }
-  ring.release(e.buffer);
-  batch_lines_ += e.lines;
-  batch_bytes_ += e.bytes;
-  batch_busy_ms_ += ms_since(start);
 }
 
 void engine::drain(event_queue& events, chunk_ring& ring) {

@@ -17,7 +17,6 @@
 #include "host/sink/word_count.hpp"
 #include "ingest/core/chunk_ring.hpp"
 #include "ingest/core/ingest_events.hpp"
-#include "ingest/core/line_cutter.hpp"
 
 namespace wcs {
 
@@ -28,8 +27,6 @@ struct engine_config {
   // Called before each batch is closed; throws when its input turned out unreadable after it was cut
   // into chunks (a mapped file that shrank: see byte_source::check), so no such batch is emitted.
   std::function<void()> check_input;
-  // How batches are cut: the engine cuts a mapped source's batches by line count (line_cutter.hpp).
-  batch_policy batches;
 };
 
 struct engine_totals {
@@ -59,8 +56,6 @@ class engine {
     std::unique_ptr<text_file_sink> files;
   };
 
-  // A chunk or batch end with its lines counted.
-  void take(const ingest_event& e, chunk_ring& ring);
   void close_batch(const ingest_event& e);
   void emit(view_slot& slot, std::int64_t batch_ms);
   void sample_vocabulary();
@@ -71,7 +66,6 @@ class engine {
   engine_config config_;
   dictionary dict_;
   std::unique_ptr<checkpointer> checkpoint_;
-  line_cutter cutter_;
   bool finished_ = false;  // the ingest thread's last event was taken
   batch_table batch_;
   batch_table output_scratch_;

@@ -23,7 +23,6 @@ host_buffer* chunk_ring::acquire() {
 }
 
 void chunk_ring::release(host_buffer* buffer) {
-  if (buffer == nullptr) return;
   {
     std::lock_guard lock(mutex_);
     free_.push_back(buffer);

@@ -20,7 +20,6 @@ class chunk_ring {
 
   // Blocks until a buffer is free.
   host_buffer* acquire();
-  // nullptr: nothing (a piece of a chunk cut in several, whose last piece holds the buffer).
   void release(host_buffer* buffer);
 
   std::size_t buffer_bytes() const { return buffer_bytes_; }

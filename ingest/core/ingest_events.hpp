@@ -24,10 +24,6 @@ struct ingest_event {
   std::uint64_t lines = 0;
   std::int64_t batch_ms = 0;
   steady_time at{};  // when the event was sealed
-  // False for a mapped source's events, whose lines the engine counts (line_cutter.hpp): a chunk's
-  // `lines` is then only the line the stream's end completes at its end (0 or 1), and a batch end cut
-  // by line count is the stream's end, its time the cutter's.
-  bool lines_counted = true;
 };
 
 // Unbounded in count but not in memory: chunks are bounded by the ring, batch ends by the clock.

@@ -23,12 +23,6 @@ class line_scanner {
   // Scans p[0, n), stopping after `limit` line ends.
   line_scan_result scan(const std::uint8_t* p, std::size_t n, std::uint64_t limit) { return scan_(p, n, limit, after_cr_); }
 
-  // The same with the state given: after_cr, whether the byte before p was a '\r', is updated as scan()
-  // updates its own. Const, so tasks may share one scanner over different pieces.
-  line_scan_result scan_from(const std::uint8_t* p, std::size_t n, std::uint64_t limit, bool& after_cr) const {
-    return scan_(p, n, limit, after_cr);
-  }
-
   // A new connection starts a new stream.
   void reset() { after_cr_ = false; }
 

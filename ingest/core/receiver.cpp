@@ -18,9 +18,8 @@ std::int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-receiver::receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy, bool engine_counts_mapped)
-    : source_(source), ring_(ring), out_(out), policy_(policy), deferred_(engine_counts_mapped && !source.mapped().empty()),
-      mapped_(source.mapped()),
+receiver::receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy)
+    : source_(source), ring_(ring), out_(out), policy_(policy), mapped_(source.mapped()),
       lines_left_(policy.lines_per_batch), next_batch_ms_(policy.first_batch_ms) {}
 
 receiver::~receiver() {
@@ -52,7 +51,7 @@ void receiver::seal_chunk(std::size_t cut) {
     if (done != nullptr) source_.consumed(done);
     in_flight_ends_.push_back(window_ + cut);
   }
-  out_.push({ingest_event::kind::chunk, buffer_, window_, cut, lines_, 0, std::chrono::steady_clock::now(), !deferred_});
+  out_.push({ingest_event::kind::chunk, buffer_, window_, cut, lines_, 0, std::chrono::steady_clock::now()});
   batch_bytes_ += cut;
   buffer_ = next;
   window_ = next_window;
@@ -63,10 +62,7 @@ void receiver::seal_chunk(std::size_t cut) {
 
 void receiver::seal_batch() {
   seal_chunk(last_end_);
-  // Batches by line count of a source whose lines the engine counts are the line cutter's: this is
-  // only the stream's end.
-  const bool cut_here = !deferred_ || policy_.lines_per_batch == 0;
-  out_.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, next_batch_ms_, std::chrono::steady_clock::now(), cut_here});
+  out_.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, next_batch_ms_, std::chrono::steady_clock::now()});
   next_batch_ms_ += policy_.interval_ms;
   lines_left_ = policy_.lines_per_batch;
   batch_bytes_ = 0;
@@ -74,18 +70,6 @@ void receiver::seal_batch() {
 
 void receiver::on_data(std::size_t bytes) {
   filled_ += bytes;
-  if (deferred_) {
-    // Only where the last line ends, searched back from the end: the engine counts the lines, so this
-    // thread reads one line of each window instead of every byte.
-    for (std::size_t at = filled_; at != filled_ - bytes; --at) {
-      if (window_[at - 1] == '\n' || window_[at - 1] == '\r') {
-        last_end_ = at;
-        line_open_ = false;
-        break;
-      }
-    }
-    return;
-  }
   const bool by_lines = policy_.lines_per_batch != 0;
   // The new bytes are the last `left` of the window (sealing a batch moves the window, not its end).
   std::size_t left = bytes;
@@ -135,7 +119,7 @@ void receiver::end_of_connection() {
   last_end_ = filled_;
   scanner_.reset();
   seal_chunk(filled_);
-  if (partial_line && !deferred_ && policy_.lines_per_batch != 0 && --lines_left_ == 0) seal_batch();
+  if (partial_line && policy_.lines_per_batch != 0 && --lines_left_ == 0) seal_batch();
 }
 
 // The next bytes of the stream, appended to the open chunk: read into its buffer, or (mapped) the
@@ -186,7 +170,7 @@ void receiver::run() {
             std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::int64_t>(50, next_batch_ms_ - wall_clock_ms())));
           }
           seal_batch();
-        } else if (lines_left_ != policy_.lines_per_batch || batch_bytes_ != 0 || deferred_) {
+        } else if (lines_left_ != policy_.lines_per_batch || batch_bytes_ != 0) {
           seal_batch();
         }
         break;

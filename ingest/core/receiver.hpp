@@ -13,7 +13,6 @@
 #include <string>
 #include <thread>
 
-#include "ingest/core/batch_policy.hpp"
 #include "ingest/core/byte_source.hpp"
 #include "ingest/core/chunk_ring.hpp"
 #include "ingest/core/ingest_events.hpp"
@@ -21,14 +20,23 @@
 
 namespace wcs {
 
+struct batch_policy {
+  std::int64_t interval_ms = 10000;
+  std::int64_t first_batch_ms = 0;     // time of the first batch
+  std::uint64_t lines_per_batch = 0;   // 0: cut by time
+};
+
+// The first batch time of a stream started at wall clock `now_ms`: the first multiple of the interval
+// strictly after it (Spark's RecurringTimer.getStartTime).
+inline std::int64_t first_batch_after(std::int64_t now_ms, std::int64_t interval_ms) {
+  return (now_ms / interval_ms + 1) * interval_ms;
+}
+
 std::int64_t wall_clock_ms();
 
 class receiver {
  public:
-  // engine_counts_mapped: a mapped source's lines are left to the engine to count (line_cutter.hpp),
-  // and this thread reads only where each chunk's last line ends. Worth it when the engine's workers
-  // take every core; with a core left over, this thread counting them ahead costs the workers nothing.
-  receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy, bool engine_counts_mapped = false);
+  receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy);
   ~receiver();
 
   void start();
@@ -51,7 +59,6 @@ class receiver {
   chunk_ring& ring_;
   event_queue& out_;
   batch_policy policy_;
-  bool deferred_;  // a mapped source whose lines the engine counts
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::string error_;

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "ingest/core/line_cutter.hpp"
 #include "ingest/core/line_scanner.hpp"
 #include "ingest/core/receiver.hpp"
 #include "kernels/tokenize/tokenize.hpp"
@@ -65,33 +64,24 @@ struct batch {
   std::int64_t batch_ms = 0;
 };
 
-// The batches the engine sees: the receiver's events through the line cutter, as the engine takes
-// them. A mapped source's lines are counted there in pieces of piece_bytes, or by the receiver when
-// engine_counts is false.
-std::vector<batch> run_source(byte_source& source, std::uint64_t lines_per_batch, std::size_t buffer_bytes,
-                              std::size_t piece_bytes = 64 * 1024, bool engine_counts = true) {
+std::vector<batch> run_source(byte_source& source, std::uint64_t lines_per_batch, std::size_t buffer_bytes) {
   auto* mapped = dynamic_cast<mapped_source*>(&source);
   chunk_ring ring(4, buffer_bytes);
   event_queue events;
-  const batch_policy policy{1000, 5000, lines_per_batch};
-  receiver rx(source, ring, events, policy, engine_counts);
-  line_cutter cutter(policy, piece_bytes);
+  receiver rx(source, ring, events, batch_policy{1000, 5000, lines_per_batch});
   rx.start();
   std::vector<batch> out(1);
   for (;;) {
-    const ingest_event event = events.pop();
-    if (event.what == ingest_event::kind::finished) break;
-    for (const ingest_event& e : cutter.cut(event)) {
-      EXPECT_TRUE(e.lines_counted);
-      if (e.what == ingest_event::kind::chunk) {
-        out.back().chunks.emplace_back(reinterpret_cast<const char*>(e.data), e.bytes);
-        out.back().lines += e.lines;
-        if (mapped != nullptr && e.buffer != nullptr) mapped->released_end.store(e.data + e.bytes);
-        ring.release(e.buffer);
-      } else {
-        out.back().batch_ms = e.batch_ms;
-        out.emplace_back();
-      }
+    const ingest_event e = events.pop();
+    if (e.what == ingest_event::kind::finished) break;
+    if (e.what == ingest_event::kind::chunk) {
+      out.back().chunks.emplace_back(reinterpret_cast<const char*>(e.data), e.bytes);
+      out.back().lines += e.lines;
+      if (mapped != nullptr) mapped->released_end.store(e.data + e.bytes);
+      ring.release(e.buffer);
+    } else {
+      out.back().batch_ms = e.batch_ms;
+      out.emplace_back();
     }
   }
   rx.join();
@@ -186,9 +176,8 @@ TEST(Receiver, LineLongerThanTheBufferIsKeptWhole) {
   EXPECT_EQ(lines, 2u);
 }
 
-// A mapped file is cut in place into the same batches as the same bytes read from a stream, whether
-// the receiver or the engine's line cutter counts its lines, and its pages are given back only behind
-// the engine.
+// A mapped file is cut in place into the same batches as the same bytes read from a stream, and its
+// pages are given back only behind the engine.
 TEST(Receiver, MappedSourceBatchesLikeAStream) {
   std::mt19937_64 rng(7);
   const std::string pieces[] = {"word", " ", "\n", "\r", "\r\n", "longerword", "\t"};
@@ -199,10 +188,8 @@ TEST(Receiver, MappedSourceBatchesLikeAStream) {
     if (rng() % 4 == 0) text += std::string(150, 'x');  // a word longer than the buffer
     const std::uint64_t lines_per_batch = rng() % 3 == 0 ? 0 : 1 + rng() % 20;
     const std::size_t buffer_bytes = 16 + rng() % 100;
-    const std::size_t piece_bytes = 1 + rng() % 40;  // the line cutter's pieces, edges anywhere
     mapped_source mapped(text);
-    const auto got =
-        run_source(mapped, lines_per_batch == 0 ? 1000000 : lines_per_batch, buffer_bytes, piece_bytes, round % 2 == 0);
+    const auto got = run_source(mapped, lines_per_batch == 0 ? 1000000 : lines_per_batch, buffer_bytes);
     std::vector<std::string> reads;
     for (std::size_t at = 0; at < text.size();) {
       const std::size_t n = 1 + rng() % 40;
@@ -216,35 +203,6 @@ TEST(Receiver, MappedSourceBatchesLikeAStream) {
       EXPECT_EQ(got[b].lines, want[b].lines) << "batch " << b;
     }
     EXPECT_EQ(joined(got), text);
-  }
-}
-
-// The line cutter splits a chunk whose lines it counts wherever a batch is full, and only the chunk's
-// last piece gives its ring buffer back.
-TEST(LineCutter, CutsAChunkIntoBatchesAndGivesItsBufferBackOnce) {
-  const std::string text = "a\nb\r\nc\rd\n\ne";
-  host_buffer ticket;
-  const ingest_event chunk{ingest_event::kind::chunk, &ticket, reinterpret_cast<const std::uint8_t*>(text.data()),
-                           text.size(), 1, 0, {}, false};
-  for (const std::size_t piece_bytes : {1, 2, 3, 64}) {
-    line_cutter cutter(batch_policy{1000, 5000, 2}, piece_bytes);
-    std::vector<std::string> got;
-    std::size_t buffers = 0;
-    for (const ingest_event& e : cutter.cut(chunk)) {
-      if (e.what == ingest_event::kind::batch_end) {
-        got.push_back("| " + std::to_string(e.batch_ms));
-        continue;
-      }
-      got.push_back(std::string(reinterpret_cast<const char*>(e.data), e.bytes) + " " + std::to_string(e.lines));
-      if (e.buffer != nullptr) ++buffers;
-    }
-    // A batch ends right after its last line end, so the "\n" of a "\r\n" starts the next one, as the
-    // ingest thread cuts a stream.
-    const std::vector<std::string> want = {"a\nb\r 2", "| 5000", "\nc\rd\n 2", "| 6000", "\ne 2", "| 7000"};
-    EXPECT_EQ(got, want) << piece_bytes;
-    EXPECT_EQ(buffers, 1u);
-    // The stream's end closes no batch: the last one was full.
-    EXPECT_TRUE(cutter.cut({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, 0, {}, false}).empty());
   }
 }
 
