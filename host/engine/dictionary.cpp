@@ -40,7 +40,7 @@ dictionary::id_type dictionary::find(std::string_view w, std::uint64_t hash) con
 }
 
 dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
-  if (index_.empty()) rehash(min_index, static_cast<id_type>(size()));
+  if (index_.empty()) index_room(size(), static_cast<id_type>(size()));
   const std::size_t i = position(w, hash);
   if (index_[i] != no_id) return index_[i];
   if (size() >= no_id - 1) throw std::runtime_error("dictionary: more than 4 billion distinct words");
