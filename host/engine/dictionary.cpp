@@ -131,6 +131,7 @@ std::vector<dictionary::id_type> dictionary::compact(const std::vector<bool>& ke
   arena_.swap(arena);
   offsets_.swap(offsets);
   hashes_.swap(hashes);
+  // Every id changed: emptied first, the index is rebuilt even where its size would stay.
   index_.clear();
   index_room(size(), static_cast<id_type>(size()));
   ++generation_;
