@@ -12,6 +12,12 @@ A run's parts: each batch's processing time from the same log, and the rest of t
              start and exit, waiting for input), medians over the runs: where a short run's time goes.
 --compare B: file mode also runs build B's wcstream in the same rounds (an old build, say), and prints
              how much faster --build's runs are: an old-against-new comparison on one noisy machine.
+Page cache: the share of the engine's input the kernel caches in 2 MiB folios is printed with the corpus,
+             as it moves the engine's time: mapping a file cached in small folios costs about 3 ms more
+             CPU per 41 MB (2 threads on KJV: about 3 ms more wall time too). A file written in small
+             pieces (cat writes 128 KiB) stays in small folios until evicted; one read back from disk or
+             written in large pieces (make-corpus.sh) is in 2 MiB ones.
+--recache:   drops the engine's input from the page cache first, so it is read back as from disk.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
              one that used less memory (KJV cached in 2 MiB folios, 2 threads: 39 ms after a 1-thread
@@ -25,6 +31,9 @@ Example: python3 bench/throughput.py --build build --corpus corpus/kjv.txt --run
 """
 import argparse
 import collections
+import json
+import mmap
+import multiprocessing
 import os
 import re
 import statistics
@@ -75,6 +84,56 @@ def after_first_batch(batches):
     return sum(b[0] for b in batches[1:]), sum(b[1] for b in batches[1:])
 
 
+def extract_text(corpus, text, field):
+    """Writes the `field` of each JSON line of corpus to text, a line each, in one write so that text is
+    cached in 2 MiB folios (see "Page cache" above)."""
+    reviews = []
+    with open(corpus, encoding="utf-8") as src:
+        for line in src:
+            try:
+                reviews.append("{}\n".format(json.loads(line)[field]))
+            except (ValueError, KeyError):
+                pass
+    with open(text, "w", encoding="utf-8", newline="") as dst:
+        dst.write("".join(reviews))
+
+
+def recache(path):
+    """Writes back and drops path's cached pages, then reads it back as huge-page readahead does for the engine."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fdatasync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+    huge_folio_share(path)
+
+
+def huge_folio_share(path):
+    """The share of path's pages mapped from 2 MiB folios (FilePmdMapped in smaps) when this process maps
+    it as the engine does (MADV_HUGEPAGE) and touches every page; reads the file in when it is not cached."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size == 0:
+            return 0.0
+        with mmap.mmap(f.fileno(), size, prot=mmap.PROT_READ) as m:
+            m.madvise(mmap.MADV_HUGEPAGE)
+            for off in range(0, size, mmap.PAGESIZE):
+                m[off]
+            target = os.path.realpath(path)
+            rss = pmd = 0
+            inside = False
+            with open("/proc/self/smaps") as smaps:
+                for line in smaps:
+                    if re.match(r"[0-9a-f]+-[0-9a-f]+ ", line):
+                        inside = line.split(maxsplit=5)[-1].strip() == target
+                    elif inside and line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif inside and line.startswith("FilePmdMapped:"):
+                        pmd += int(line.split()[1])
+    return pmd / rss if rss else 0.0
+
+
 def start_replay(replay, corpus, repeat, plain):
     cmd = [replay, "--file", corpus, "--host", "127.0.0.1", "--port", "0", "--delay", "0", "--repeat", str(repeat),
            "--clients", "1", "--wait", "60"] + (["--plain"] if plain else [])
@@ -99,6 +158,8 @@ def main():
     ap.add_argument("--pin", action="store_true",
                     help="file mode: also run T threads confined to T CPUs (the whole process, ingest thread included)")
     ap.add_argument("--compare", metavar="BUILD", help="file mode: also run this build's wcstream, interleaved, and compare")
+    ap.add_argument("--recache", action="store_true",
+                    help="drop the engine's input from the page cache first, so it is read back as from disk")
     ap.add_argument("--warmup", action="store_true",
                     help="file mode and baselines: run each command once, unmeasured, before each measured run")
     args = ap.parse_args()
@@ -124,17 +185,14 @@ def main():
 
     # The text the engine sees: the corpus itself, or the review texts the replay server sends
     # ("{}\n".format(review), as tcp_server.py) extracted once next to a JSON corpus.
-    text = corpus
-    if not plain:
-        text = corpus + ".txt"
+    text = corpus if plain else corpus + ".txt"
+    # In a child process: this process's peak RSS would rise, and the runs it starts inherit it.
+    with multiprocessing.get_context("fork").Pool(1) as child:
         if not os.path.exists(text):
-            import json
-            with open(corpus, encoding="utf-8") as src, open(text, "w", encoding="utf-8", newline="") as dst:
-                for line in src:
-                    try:
-                        dst.write("{}\n".format(json.loads(line)[args.field]))
-                    except (ValueError, KeyError):
-                        pass
+            child.apply(extract_text, (corpus, text, args.field))
+        if args.recache:
+            child.apply(recache, (text,))
+        cached_huge = child.apply(huge_folio_share, (text,))
     _, _, out = run_measured([reference, text], stdout=subprocess.PIPE)
     lines, words, distinct = (int(x) for x in out.split())
     text_bytes = os.path.getsize(text)
@@ -180,9 +238,9 @@ def main():
                     raise SystemExit("socket mode lost data: counted %s, expected %s" % (got, (lines * args.repeat, words * args.repeat)))
                 add(("wcstream socket", str(t)), sample, err)
 
-    print("corpus %s: %.1f MB, %d lines, %d words, %d distinct; %d runs, medians%s; machine: %d cores, %s" % (
-        corpus, text_bytes / 1e6, lines, words, distinct, args.runs, ", each after a warm-up run" if args.warmup else "",
-        os.cpu_count(), cpu_model()))
+    print("corpus %s: %.1f MB, %d lines, %d words, %d distinct, %.0f%% in 2 MiB folios; %d runs, medians%s; "
+          "machine: %d cores, %s" % (corpus, text_bytes / 1e6, lines, words, distinct, 100 * cached_huge, args.runs,
+                                     ", each after a warm-up run" if args.warmup else "", os.cpu_count(), cpu_model()))
     base = {k[0]: median(k) for k in samples if k[1] in ("-", "1") and not k[0].startswith("wcstream")}
     print("%-28s %7s %9s %9s %12s %9s %12s %8s %8s %8s" % ("what", "threads", "median s", "CPU s", "lines/s", "MB/s",
                                                              "words/s", "peak MB", "x wc -w", "x ref"))

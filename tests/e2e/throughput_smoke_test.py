@@ -1,5 +1,6 @@
 """bench/throughput.py end to end on a small synthetic review corpus: it runs every mode, and the build
-compared with itself, checks the engine's counts against its baseline, and reads the engine's batch log.
+compared with itself, with the corpus dropped from the page cache first (--recache); it checks the
+engine's counts against its baseline, and reads the engine's batch log and the page-cache report.
 Its figures are not checked (timings are the benchmark's business, not a test's); that it prints them is.
 
 Usage: throughput_smoke_test.py BUILD_DIR"""
@@ -21,10 +22,12 @@ def main():
         # 600 reviews in batches of 150 lines: several batches in each mode, so the rows of the
         # batches after the first are printed too.
         out = subprocess.run([sys.executable, os.path.join(TOP, "bench", "throughput.py"), "--build", build, "--corpus", corpus,
-                              "--runs", "1", "--batch-lines", "150", "--threads", "1,2", "--repeat", "2", "--compare", build],
+                              "--runs", "1", "--batch-lines", "150", "--threads", "1,2", "--repeat", "2", "--compare", build, "--recache"],
                              capture_output=True, text=True)
         print(out.stdout, out.stderr)
         assert out.returncode == 0, "throughput.py failed"
+        # The page cache's share of 2 MiB folios is reported (its value depends on the file system).
+        assert re.search(r"^corpus .*, \d+% in 2 MiB folios; ", out.stdout, re.M), "no page-cache report"
         rate = r"\s+(\d+) lines/s\s+[0-9.]+ MB/s"
         for what in ("wc -w", "reference \\(unordered_map\\)", "wcstream file", "wcstream socket"):
             assert re.search(r"^%s\s" % what, out.stdout, re.M), "no row for " + what
