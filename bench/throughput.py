@@ -98,15 +98,14 @@ def extract_text(corpus, text, field):
         dst.write("".join(reviews))
 
 
-def recache(path):
-    """Writes back and drops path's cached pages, then reads it back as huge-page readahead does for the engine."""
+def drop_cached(path):
+    """Writes back and drops path's cached pages: huge_folio_share then reads it back as the engine would."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fdatasync(fd)
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
     finally:
         os.close(fd)
-    huge_folio_share(path)
 
 
 def huge_folio_share(path):
@@ -191,7 +190,7 @@ def main():
         if not os.path.exists(text):
             child.apply(extract_text, (corpus, text, args.field))
         if args.recache:
-            child.apply(recache, (text,))
+            child.apply(drop_cached, (text,))
         cached_huge = child.apply(huge_folio_share, (text,))
     _, _, out = run_measured([reference, text], stdout=subprocess.PIPE)
     lines, words, distinct = (int(x) for x in out.split())
