@@ -10,9 +10,6 @@
 namespace wcs {
 namespace {
 
-// The index's smallest size: a stream's first batch usually brings tens of thousands of words.
-constexpr std::size_t min_index = 1 << 16;
-
 // Words often arrive in the order of a table indexed by the top bits of the same hash (a drain of
 // local_word_table): indexing the growing dictionary by those bits too would pile them into one
 // cluster. A murmur3 finalizer round decorrelates the index from that order.
@@ -49,7 +46,7 @@ dictionary::id_type dictionary::intern(std::string_view w, std::uint64_t hash) {
   offsets_.push_back(arena_.size());
   hashes_.push_back(hash);
   index_[i] = id;
-  if (size() * 2 > index_.size()) index_room(size(), static_cast<id_type>(size()));  // a call only when it grows
+  index_room(size(), static_cast<id_type>(size()));
   return id;
 }
 
@@ -84,7 +81,7 @@ void dictionary::index_placed(id_type first, id_type last) {
 
 void dictionary::prepare_index(id_type first) { index_room(size(), first); }
 
-void dictionary::index_room(std::size_t words, id_type indexed) {
+void dictionary::grow_index(std::size_t words, id_type indexed) {
   std::size_t capacity = std::max(index_.size(), min_index);
   while (words * 2 > capacity) capacity *= 2;
   if (capacity != index_.size()) rehash(capacity, indexed);

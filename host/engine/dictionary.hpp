@@ -54,8 +54,14 @@ class dictionary {
  private:
   // A fresh index of `capacity` positions holding the ids below `indexed`.
   void rehash(std::size_t capacity, id_type indexed);
-  // Grows the index (rehash) to hold `words` at most half full.
-  void index_room(std::size_t words, id_type indexed);
+  // Grows the index (rehash) to hold `words` at most half full, and to at least min_index; inline, as
+  // intern() calls it for every new word and it rarely grows.
+  void index_room(std::size_t words, id_type indexed) {
+    if (index_.size() < min_index || words * 2 > index_.size()) grow_index(words, indexed);
+  }
+  void grow_index(std::size_t words, id_type indexed);
+  // The index's smallest size: a stream's first batch usually brings tens of thousands of words.
+  static constexpr std::size_t min_index = std::size_t{1} << 16;
   // Where `word` is in index_, or the empty position where it would go.
   std::size_t position(std::string_view word, std::uint64_t hash) const;
 

@@ -148,18 +148,16 @@ void engine::compact_if_needed() {
     for (const std::uint32_t id : batch_.ids) live[id] = true;
   }
   const std::size_t before = dict_.size();
-  if (static_cast<std::size_t>(std::count(live.begin(), live.end(), true)) == before) {
-    // Nothing to drop (a stateful stream keeps every word): renumbering would only void the ids the
-    // backend caches.
-    compact_at_ = 2 * before;
-    return;
+  // Nothing to drop (a stateful stream keeps every word): renumbering would only void the ids the
+  // backend caches, so only the threshold moves.
+  if (static_cast<std::size_t>(std::count(live.begin(), live.end(), true)) != before) {
+    const std::vector<std::uint32_t> remap = dict_.compact(live);
+    spdlog::debug("dictionary compacted: {} -> {} words (the last batch reused {:.0f}% of its sampled words)", before,
+                  dict_.size(), 100 * reuse_);
+    for (auto& slot : views_) slot.v->remap(remap, dict_.size());
+    ++totals_.compactions;
   }
-  const std::vector<std::uint32_t> remap = dict_.compact(live);
-  spdlog::debug("dictionary compacted: {} -> {} words (the last batch reused {:.0f}% of its sampled words)", before,
-                dict_.size(), 100 * reuse_);
-  for (auto& slot : views_) slot.v->remap(remap, dict_.size());
-  compact_at_ = std::max<std::size_t>(1 << 16, 2 * dict_.size());
-  ++totals_.compactions;
+  compact_at_ = std::max(min_compact_at, 2 * dict_.size());
 }
 
 }  // namespace wcs

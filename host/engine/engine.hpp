@@ -74,7 +74,8 @@ class engine {
   engine_totals totals_;
   // The dictionary is compacted (words no view needs are dropped) when it reaches this size: twice
   // what the last compaction kept, so memory follows what the stream needs, not its length.
-  std::size_t compact_at_ = 1 << 16;
+  static constexpr std::size_t min_compact_at = std::size_t{1} << 16;
+  std::size_t compact_at_ = min_compact_at;
   // The hashes of a sample of the last batch's words (1 in 64, by hash, sorted), and the share of that
   // sample the batch before held too: how much of its vocabulary the stream reuses from batch to batch.
   std::vector<std::uint64_t> vocabulary_sample_;
