@@ -17,6 +17,9 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
              CPU per 41 MB (2 threads on KJV: about 3 ms more wall time too). A file written in small
              pieces (cat writes 128 KiB) stays in small folios until evicted; one read back from disk or
              written in large pieces (make-corpus.sh) is in 2 MiB ones.
+--wal:       socket mode runs the tutorial's stateful program with a checkpoint (every batch, as with
+             10 s batches), once with its write-ahead log (the default) and once with --no-wal,
+             interleaved: the log's cost.
 --recache:   drops the engine's input from the page cache first, so it is read back as from disk.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
@@ -36,9 +39,11 @@ import mmap
 import multiprocessing
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -157,6 +162,8 @@ def main():
     ap.add_argument("--pin", action="store_true",
                     help="file mode: also run T threads confined to T CPUs (the whole process, ingest thread included)")
     ap.add_argument("--compare", metavar="BUILD", help="file mode: also run this build's wcstream, interleaved, and compare")
+    ap.add_argument("--wal", action="store_true",
+                    help="socket mode: stateful with a checkpoint, with and without the write-ahead log")
     ap.add_argument("--recache", action="store_true",
                     help="drop the engine's input from the page cache first, so it is read back as from disk")
     ap.add_argument("--warmup", action="store_true",
@@ -226,16 +233,23 @@ def main():
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
                 add((what, str(t)), sample, err)
-            if "socket" in modes:
+            socket_runs = [("wcstream socket", [])]
+            if args.wal:
+                socket_runs = [("wcstream socket, WAL", []), ("wcstream socket, no WAL", ["--no-wal"])]
+                socket_runs = socket_runs[::-1] if round_ % 2 else socket_runs
+            for what, extra in socket_runs if "socket" in modes else []:
+                ckpt = tempfile.mkdtemp(prefix="wcs-bench-ckpt-")
+                state = ["--mode", "stateful", "--checkpoint", ckpt] + extra if args.wal else []
                 server, port = start_replay(replay, corpus, args.repeat, plain)
                 sample, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
                                                "--batch-lines", str(args.batch_lines), "--threads", str(t),
-                                               "--log-level", "info"])
+                                               "--log-level", "info"] + state)
                 server.wait()
+                shutil.rmtree(ckpt)
                 got = engine_counts(err)
                 if got != (lines * args.repeat, words * args.repeat):
                     raise SystemExit("socket mode lost data: counted %s, expected %s" % (got, (lines * args.repeat, words * args.repeat)))
-                add(("wcstream socket", str(t)), sample, err)
+                add((what, str(t)), sample, err)
 
     print("corpus %s: %.1f MB, %d lines, %d words, %d distinct, %.0f%% in 2 MiB folios; %d runs, medians%s; "
           "machine: %d cores, %s" % (corpus, text_bytes / 1e6, lines, words, distinct, 100 * cached_huge, args.runs,
@@ -247,7 +261,7 @@ def main():
         wall = median((what, t))
         rss = max(s.rss for s in v)
         cpu = median((what, t), "cpu")
-        scale = args.repeat if what == "wcstream socket" else 1
+        scale = args.repeat if what.startswith("wcstream socket") else 1
         per_s = lambda x: x * scale / wall
         print("%-28s %7s %9.3f %9.3f %12.0f %9.1f %12.0f %8.0f %8.2f %8.2f" % (
             what, t, wall, cpu, per_s(lines), per_s(text_bytes) / 1e6, per_s(words), rss,
@@ -267,6 +281,10 @@ def main():
             print("%s against %s, %s threads: %.2f against %.2f ms, %.2fx" % (
                 args.build, args.compare, t, 1000 * median(("wcstream file", t)), 1000 * median((COMPARED, t)),
                 median((COMPARED, t)) / median(("wcstream file", t))))
+        if ("wcstream socket, WAL", t) in samples and ("wcstream socket, no WAL", t) in samples:
+            with_log, without = median(("wcstream socket, WAL", t)), median(("wcstream socket, no WAL", t))
+            print("write-ahead log, %s threads: %.3f s against %.3f s without, %+.1f%% wall time" % (
+                t, with_log, without, 100 * (with_log / without - 1)))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():

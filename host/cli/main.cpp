@@ -84,10 +84,11 @@ int run(const wcs::options& o) {
 
   wcs::chunk_ring ring(o.buffers, o.buffer_mb << 20, !source->mapped().empty());
   wcs::event_queue events;
+  const std::unique_ptr<wcs::wal::write_ahead_log> log = std::move(setup.log);
   wcs::engine eng(*backend, std::move(setup), config);
   spdlog::info("backend {}, batch {} ms, modes {}, first batch {}", backend->name(), o.batch_ms, fmt::join(o.modes, ","),
                policy.first_batch_ms);
-  wcs::receiver rx(*source, ring, events, policy);
+  wcs::receiver rx(*source, ring, events, policy, log.get());
   signal_watch signals(rx);
   rx.start();
   try {

@@ -25,6 +25,16 @@ std::size_t to_count(const std::string& flag, std::int64_t value, std::int64_t l
   return static_cast<std::size_t>(value);
 }
 
+// The write-ahead log is on by default whenever there is a checkpoint to replay it onto, and off for a
+// file, which is its own log.
+void resolve_wal(options& o, bool no_wal) {
+  if (no_wal && !o.wal.empty()) throw std::invalid_argument("--wal and --no-wal contradict each other");
+  if (!o.wal.empty() && o.checkpoint.empty())
+    throw std::invalid_argument("--wal needs --checkpoint: the log is replayed onto the last checkpoint (any mode can have one)");
+  if (!o.wal.empty() && !o.file.empty()) throw std::invalid_argument("--wal logs a socket stream; a --file is its own log");
+  if (o.wal.empty() && !no_wal && !o.checkpoint.empty() && o.file.empty()) o.wal = o.checkpoint + "/wal";
+}
+
 void validate(options& o, const std::vector<std::string>& mode_list) {
   o.modes.clear();
   for (const auto& m : mode_list) {  // CLI11 already split the values at commas (delimiter)
@@ -68,6 +78,7 @@ parse_result parse_options(int argc, char** argv) {
   CLI::App app{"wcstream: Spark Streaming's word count (stateless, stateful, windowed) over a socket text stream"};
   app.set_version_flag("--version", "wcstream 0.1.0");
   double batch_s = 10, window_s = 20, slide_s = 10, checkpoint_every_s = 0;
+  bool no_wal = false;
   std::vector<std::string> mode_list{"stateless"};
   app.add_option("--host", o.host, "Host to connect to, like socketTextStream")->capture_default_str();
   app.add_option("--port", o.port, "Port to connect to")->capture_default_str();
@@ -80,6 +91,10 @@ parse_result parse_options(int argc, char** argv) {
   app.add_option("--checkpoint-interval", checkpoint_every_s,
                  "Seconds of batch time between checkpoints, a multiple of --batch (default as Spark: the smallest "
                  "multiple of --batch that is >= 10 s, i.e. every batch for batches of 10 s or more)");
+  app.add_option("--wal", o.wal,
+                 "Write-ahead log directory: received lines are logged before they are counted and replayed after a "
+                 "crash (default with --checkpoint: CHECKPOINT/wal)");
+  app.add_flag("--no-wal", no_wal, "No write-ahead log: a crash loses the lines received since the last checkpoint");
   app.add_option("--output", o.output, "Also write each batch as saveAsTextFiles: PREFIX-<ms>[.<mode>]/part-00000");
   // Counts are read as signed numbers: CLI11 2.1 silently wraps "-1" into an unsigned option.
   std::int64_t num = static_cast<std::int64_t>(o.num), batch_lines = 0;
@@ -108,6 +123,7 @@ parse_result parse_options(int argc, char** argv) {
     o.slide_ms = to_ms("--slide", slide_s);
     if (checkpoint_every_s != 0) o.checkpoint_every_ms = to_ms("--checkpoint-interval", checkpoint_every_s);
     validate(o, mode_list);
+    resolve_wal(o, no_wal);
   } catch (const CLI::CallForHelp& e) {
     r.exit_code = app.exit(e);
     return r;

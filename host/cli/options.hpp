@@ -16,6 +16,7 @@ struct options {
   std::int64_t slide_ms = 10000;
   std::string checkpoint;
   std::int64_t checkpoint_every_ms = 0;  // 0: Spark's default
+  std::string wal;  // the write-ahead log's directory, resolved: empty when off
   std::string output;
   std::size_t num = 10;
   bool keep_zero = false;

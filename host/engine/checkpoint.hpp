@@ -13,6 +13,7 @@
 // Written to a hidden temporary file, fsynced, renamed into place and the directory fsynced; the two
 // newest checkpoints are kept, so a crash during a write always leaves a good one.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -119,6 +120,8 @@ class checkpointer {
   void batch_done(std::int64_t batch_ms, const dictionary& words);
   // The stream ended cleanly: checkpoints the last batch unless already done.
   void stream_done(const dictionary& words);
+  // Called with the last batch of each checkpoint written (the write-ahead log trims what it holds).
+  void on_written(std::function<void(std::int64_t)> f) { on_written_ = std::move(f); }
 
  private:
   void write(const dictionary& words);
@@ -129,6 +132,7 @@ class checkpointer {
   const state_view* state_;
   const window_view* window_;
   bool pending_ = false;  // a batch was applied since the last checkpoint
+  std::function<void(std::int64_t)> on_written_;
 };
 
 // The default checkpoint interval, Spark's: the smallest multiple of the batch interval >= 10 s.

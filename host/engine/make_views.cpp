@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
@@ -40,6 +41,23 @@ view_setup make_views(const options& o, backend& b) {
     spdlog::info("resuming from the checkpoint of batch {} in {}: {} words", saved->meta.last_batch_ms, o.checkpoint,
                  setup.words.size());
   }
+  if (!o.wal.empty()) {
+    setup.log = std::make_unique<wal::write_ahead_log>(o.wal, o.batch_ms);
+    if (const auto logged = setup.log->first_batch_ms()) {
+      if (!saved) {
+        // A crash before the first checkpoint: the log holds the stream from its first batch on.
+        setup.first_batch_ms = *logged;
+        zero_ms = *logged - o.batch_ms;
+      } else if ((*logged - zero_ms) % o.batch_ms != 0) {
+        throw std::runtime_error(fmt::format("the write-ahead log in {} does not belong to the checkpoint in {} (other batch "
+                                             "times): move it away or run with --no-wal",
+                                             o.wal, o.checkpoint));
+      }
+      spdlog::info("replaying the write-ahead log in {} from batch {}", o.wal, std::max(*logged, setup.first_batch_ms));
+    }
+    // The checkpoint holds every batch before the first one this run makes.
+    setup.log->checkpointed(setup.first_batch_ms - o.batch_ms);
+  }
 
   state_view* state = nullptr;
   window_view* window = nullptr;
@@ -64,6 +82,7 @@ view_setup make_views(const options& o, backend& b) {
     const std::int64_t every_ms =
         o.checkpoint_every_ms != 0 ? o.checkpoint_every_ms : default_checkpoint_interval_ms(o.batch_ms);
     setup.checkpoint = std::make_unique<checkpointer>(std::move(*store), params, zero_ms, every_ms, state, window);
+    if (wal::write_ahead_log* log = setup.log.get()) setup.checkpoint->on_written([log](std::int64_t ms) { log->checkpointed(ms); });
   }
   return setup;
 }

@@ -23,8 +23,10 @@ class line_scanner {
   // Scans p[0, n), stopping after `limit` line ends.
   line_scan_result scan(const std::uint8_t* p, std::size_t n, std::uint64_t limit) { return scan_(p, n, limit, after_cr_); }
 
-  // A new connection starts a new stream.
-  void reset() { after_cr_ = false; }
+  // A new connection starts a new stream; a replayed one resumes after a '\r' or not.
+  void reset(bool after_cr = false) { after_cr_ = after_cr; }
+  // Whether the last byte scanned was a '\r'.
+  bool after_cr() const { return after_cr_; }
 
  private:
   using scan_fn = line_scan_result (*)(const std::uint8_t* p, std::size_t n, std::uint64_t limit, bool& after_cr);

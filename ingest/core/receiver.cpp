@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 
 #include "kernels/tokenize/python_space.hpp"
 #include "kernels/tokenize/utf8_jdk.hpp"
@@ -18,9 +19,11 @@ std::int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-receiver::receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy)
+receiver::receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy, wal::write_ahead_log* log)
     : source_(source), ring_(ring), out_(out), policy_(policy), mapped_(source.mapped()),
-      lines_left_(policy.lines_per_batch), next_batch_ms_(policy.first_batch_ms) {}
+      lines_left_(policy.lines_per_batch), next_batch_ms_(policy.first_batch_ms), log_(log) {
+  if (log_ != nullptr && !mapped_.empty()) throw std::logic_error("receiver: a mapped source is its own log");
+}
 
 receiver::~receiver() {
   stop();
@@ -51,7 +54,11 @@ void receiver::seal_chunk(std::size_t cut) {
     if (done != nullptr) source_.consumed(done);
     in_flight_ends_.push_back(window_ + cut);
   }
-  out_.push({ingest_event::kind::chunk, buffer_, window_, cut, lines_, 0, std::chrono::steady_clock::now()});
+  if (discarding()) {
+    ring_.release(buffer_);
+  } else {
+    out_.push({ingest_event::kind::chunk, buffer_, window_, cut, lines_, 0, std::chrono::steady_clock::now()});
+  }
   batch_bytes_ += cut;
   buffer_ = next;
   window_ = next_window;
@@ -62,7 +69,16 @@ void receiver::seal_chunk(std::size_t cut) {
 
 void receiver::seal_batch() {
   seal_chunk(last_end_);
-  out_.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, next_batch_ms_, std::chrono::steady_clock::now()});
+  if (log_ != nullptr && !replaying_) {
+    // The bytes left are logged already and belong to the next batch. The scanner stands at the cut
+    // when they are none, or when a line limit cut inside a read; otherwise they follow a line end
+    // other than a "\r" whose "\n" is still to come, and start a line either way.
+    const bool after_cr = (filled_ == 0 || policy_.lines_per_batch != 0) && scanner_.after_cr();
+    log_->append_batch_end(next_batch_ms_, {window_, filled_}, after_cr);
+  }
+  if (!discarding()) {
+    out_.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, next_batch_ms_, std::chrono::steady_clock::now()});
+  }
   next_batch_ms_ += policy_.interval_ms;
   lines_left_ = policy_.lines_per_batch;
   batch_bytes_ = 0;
@@ -113,6 +129,7 @@ void receiver::seal_full_buffer() {
 void receiver::end_of_connection() {
   // The last line of a connection is complete even without a line end (BufferedReader at EOF), and a
   // chunk never spans two connections: their bytes must not decode or split together.
+  if (log_ != nullptr && !replaying_) log_->append_connection_end();
   const bool partial_line = filled_ > last_end_ || line_open_;
   line_open_ = false;
   if (partial_line) ++lines_;
@@ -136,6 +153,7 @@ void receiver::run() {
   try {
     buffer_ = ring_.acquire();
     window_ = mapped_.empty() ? buffer_->data() : mapped_.data();
+    if (log_ != nullptr) replay_log();
     const bool by_time = policy_.lines_per_batch == 0;
     for (;;) {
       if (stop_.load()) {
@@ -158,6 +176,7 @@ void receiver::run() {
       }
       const read_result r = read_more(deadline);
       if (r.status == read_status::data) {
+        if (log_ != nullptr) log_->append_data({window_ + filled_, r.bytes});  // before it can be counted
         on_data(r.bytes);
         source_.check();  // before a chunk holding unreadable (zeroed) bytes can be sealed
       } else if (r.status == read_status::closed) {

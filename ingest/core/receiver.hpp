@@ -17,6 +17,7 @@
 #include "ingest/core/chunk_ring.hpp"
 #include "ingest/core/ingest_events.hpp"
 #include "ingest/core/line_scanner.hpp"
+#include "ingest/wal/write_ahead_log.hpp"
 
 namespace wcs {
 
@@ -36,7 +37,9 @@ std::int64_t wall_clock_ms();
 
 class receiver {
  public:
-  receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy);
+  // With a write-ahead log, the thread first replays it (see ingest/wal), then appends what it reads.
+  receiver(byte_source& source, chunk_ring& ring, event_queue& out, batch_policy policy,
+           wal::write_ahead_log* log = nullptr);
   ~receiver();
 
   void start();
@@ -54,6 +57,11 @@ class receiver {
   void seal_full_buffer();
   void end_of_connection();
   read_result read_more(steady_time deadline);
+  // Write-ahead log replay (receiver_replay.cpp).
+  friend class log_replayer;
+  void replay_log();
+  void drop_open_line();
+  bool discarding() const { return replaying_ && next_batch_ms_ <= skip_through_ms_; }
 
   byte_source& source_;
   chunk_ring& ring_;
@@ -75,6 +83,10 @@ class receiver {
   std::uint64_t lines_left_ = 0;
   std::uint64_t batch_bytes_ = 0;
   std::int64_t next_batch_ms_ = 0;
+
+  wal::write_ahead_log* log_;
+  bool replaying_ = false;
+  std::int64_t skip_through_ms_ = 0;  // replay: batches up to this one are in the checkpoint already
 };
 
 }  // namespace wcs

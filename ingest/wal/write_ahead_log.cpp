@@ -1,0 +1,297 @@
+#include "ingest/wal/write_ahead_log.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+
+#include "host/common/durable_file.hpp"
+
+namespace wcs::wal {
+namespace fs = std::filesystem;
+namespace {
+
+// Replay reads this much at a time (more when one record is larger).
+constexpr std::size_t read_bytes = 4 << 20;
+
+std::string segment_name(std::uint64_t seq) { return fmt::format("wal-{:020}.log", seq); }
+
+// The sequence number of a segment file name; nullopt for other files.
+std::optional<std::uint64_t> segment_seq(const std::string& name) {
+  if (name.size() != 28 || !name.starts_with("wal-") || !name.ends_with(".log")) return std::nullopt;
+  std::uint64_t seq = 0;
+  for (std::size_t i = 4; i < 24; ++i) {
+    if (name[i] < '0' || name[i] > '9') return std::nullopt;
+    seq = seq * 10 + static_cast<std::uint64_t>(name[i] - '0');
+  }
+  return seq;
+}
+
+// Reads a file front to back, keeping the unparsed rest in one buffer.
+class buffered_file {
+ public:
+  buffered_file(const std::string& path) : path_(path), fd_(open_or_fail("cannot read the write-ahead log", path, O_RDONLY)) {}
+
+  std::span<const std::uint8_t> bytes() const { return {buf_.data() + begin_, end_ - begin_}; }
+  void consume(std::size_t n) {
+    begin_ += n;
+    offset_ += n;
+  }
+  std::uint64_t offset() const { return offset_; }  // of bytes()[0] in the file
+  // Reads more, at least `want` bytes in all when the file has them; false at the end of the file.
+  bool fill(std::size_t want) {
+    if (begin_ != 0) {
+      std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    buf_.resize(std::max({buf_.size(), want, read_bytes}));
+    bool more = false;
+    while (end_ < buf_.size()) {
+      const ssize_t n = ::read(fd_.get(), buf_.data() + end_, buf_.size() - end_);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw_io_error("cannot read the write-ahead log", "read", path_, errno);
+      if (n == 0) break;
+      end_ += static_cast<std::size_t>(n);
+      more = true;
+      if (end_ >= want) break;
+    }
+    return more;
+  }
+
+ private:
+  std::string path_;
+  unique_fd fd_;
+  std::vector<std::uint8_t> buf_;
+  std::size_t begin_ = 0, end_ = 0;
+  std::uint64_t offset_ = 0;
+};
+
+// The segment header of a file (after its magic); nullopt when the file is too short or invalid.
+std::optional<segment_header> read_header(const std::string& path) {
+  buffered_file f(path);
+  f.fill(magic_bytes + record_header_bytes + 24 + record_trailer_bytes);
+  auto b = f.bytes();
+  if (b.size() < magic_bytes || std::memcmp(b.data(), segment_magic, magic_bytes) != 0) return std::nullopt;
+  f.consume(magic_bytes);
+  for (;;) {
+    const parse_result r = parse_record(f.bytes());
+    if (r.status == parse_status::incomplete && f.fill(f.bytes().size() + read_bytes)) continue;
+    segment_header h;
+    std::span<const std::uint8_t> carried;
+    if (r.status != parse_status::ok || r.rec.what != kind::segment || !decode_segment(r.rec.payload, h, carried)) return std::nullopt;
+    return h;
+  }
+}
+
+}  // namespace
+
+write_ahead_log::write_ahead_log(std::string dir, std::int64_t interval_ms)
+    : dir_(std::move(dir)), interval_ms_(interval_ms), covered_ms_(std::numeric_limits<std::int64_t>::min()),
+      newest_ms_(std::numeric_limits<std::int64_t>::min()) {
+  const std::string what = fmt::format("write-ahead log {}", dir_);
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", what, ec.message()));
+  unique_fd lock = open_or_fail(what, dir_ + "/.lock", O_RDWR | O_CREAT, 0644);
+  if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) throw std::runtime_error(fmt::format("{} is in use by another wcstream", what));
+    throw_io_error(what, "lock", dir_ + "/.lock", errno);
+  }
+  lock_fd_ = lock.release();
+  std::vector<std::pair<std::uint64_t, std::string>> found;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    if (const auto seq = segment_seq(entry.path().filename().string())) found.emplace_back(*seq, entry.path().string());
+  }
+  if (ec) throw std::runtime_error(fmt::format("cannot list {}: {}", what, ec.message()));
+  std::sort(found.begin(), found.end());
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const auto& [seq, path] = found[i];
+    const std::optional<segment_header> h = read_header(path);
+    if (!h) {
+      // Only the newest segment can be torn at its start (a crash as it was created); an older one
+      // is corrupt, and what follows it cannot be replayed in order.
+      spdlog::warn("write-ahead log segment {} has no valid header: removed{}", path,
+                   i + 1 < found.size() ? fmt::format(" with the {} newer segments", found.size() - i - 1) : "");
+      for (std::size_t j = i; j < found.size(); ++j) ::unlink(found[j].second.c_str());
+      break;
+    }
+    if (h->interval_ms != interval_ms_)
+      throw std::runtime_error(fmt::format("the write-ahead log in {} was made with batch {} ms; this run asks for batch {} ms: run "
+                                           "with the same parameters or another --checkpoint directory",
+                                           dir_, h->interval_ms, interval_ms_));
+    segments_.push_back({seq, path, *h});
+  }
+}
+
+write_ahead_log::~write_ahead_log() {
+  if (fd_ >= 0) ::close(fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+std::optional<std::int64_t> write_ahead_log::first_batch_ms() const {
+  if (segments_.empty()) return std::nullopt;
+  return segments_.front().header.first_batch_ms;
+}
+
+void write_ahead_log::replay(replay_visitor& v) {
+  for (std::size_t i = 0; i < segments_.size(); ++i) {
+    buffered_file f(segments_[i].path);
+    f.fill(magic_bytes);
+    f.consume(magic_bytes);  // checked with the header
+    bool at_start = true;
+    for (;;) {
+      const parse_result r = parse_record(f.bytes());
+      if (r.status == parse_status::incomplete) {
+        const std::size_t have = f.bytes().size();
+        // A record's length is known once its header is in: read at least all of it.
+        std::size_t want = have + read_bytes;
+        if (have >= record_header_bytes) {
+          std::uint32_t size = 0;
+          std::memcpy(&size, f.bytes().data(), sizeof size);
+          want = std::max<std::size_t>(want, record_header_bytes + size + record_trailer_bytes);
+        }
+        if (f.fill(want)) continue;
+        if (have == 0) break;  // the end of the segment
+        cut(i, f.offset(), fmt::format("a torn record ({} bytes)", have));
+        return;
+      }
+      if (r.status == parse_status::corrupt) {
+        cut(i, f.offset(), r.why);
+        return;
+      }
+      const record& rec = r.rec;
+      std::int64_t batch_ms = 0;
+      segment_header h;
+      std::span<const std::uint8_t> carried;
+      if (at_start != (rec.what == kind::segment)) {
+        cut(i, f.offset(), at_start ? "no segment record first" : "a segment record inside a segment");
+        return;
+      }
+      switch (rec.what) {
+        case kind::segment:
+          if (!decode_segment(rec.payload, h, carried)) {
+            cut(i, f.offset(), "an invalid segment record");
+            return;
+          }
+          v.on_segment(h, carried, i == 0);
+          break;
+        case kind::data:
+          v.on_data(rec.payload);
+          break;
+        case kind::connection_end:
+          v.on_connection_end();
+          break;
+        case kind::batch_end:
+          if (!decode_batch_end(rec.payload, batch_ms)) {
+            cut(i, f.offset(), "an invalid batch end");
+            return;
+          }
+          v.on_batch_end(batch_ms);
+          break;
+      }
+      at_start = false;
+      f.consume(r.bytes);
+    }
+  }
+}
+
+void write_ahead_log::cut(std::size_t index, std::uint64_t offset, const std::string& why) {
+  const std::string& path = segments_[index].path;
+  const std::string what = fmt::format("cannot cut the write-ahead log {}", path);
+  const auto size = fs::file_size(path);
+  spdlog::warn("write-ahead log {}: {} at byte {}: cut there ({} bytes dropped{}); every record before it was replayed", path,
+               why, offset, size - offset,
+               index + 1 < segments_.size() ? fmt::format(", and the {} newer segments", segments_.size() - index - 1) : "");
+  unique_fd fd = open_or_fail(what, path, O_WRONLY);
+  if (::ftruncate(fd.get(), static_cast<off_t>(offset)) != 0) throw_io_error(what, "truncate", path, errno);
+  sync_and_close(what, fd, path);
+  for (std::size_t j = index + 1; j < segments_.size(); ++j) ::unlink(segments_[j].path.c_str());
+  segments_.resize(index + 1);
+  sync_dir(what, dir_);
+}
+
+void write_ahead_log::start(std::int64_t first_batch_ms) {
+  open_segment(first_batch_ms, segments_.empty() ? 0u : std::uint32_t{restart}, {});
+}
+
+void write_ahead_log::open_segment(std::int64_t first_batch_ms, std::uint32_t flags, std::span<const std::uint8_t> carried) {
+  const std::uint64_t seq = segments_.empty() ? 1 : segments_.back().seq + 1;
+  const segment s{seq, dir_ + "/" + segment_name(seq), {first_batch_ms, interval_ms_, flags}};
+  const std::string what = fmt::format("cannot write the write-ahead log {}", s.path);
+  unique_fd fd = open_or_fail(what, s.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, 0644);
+  std::string head(segment_magic, magic_bytes);
+  const std::string payload = segment_payload(s.header, carried);
+  append_record(head, kind::segment, {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()});
+  write_all(what, fd.get(), head, s.path);
+  if (::fdatasync(fd.get()) != 0) throw_io_error(what, "fdatasync", s.path, errno);
+  sync_dir(what, dir_);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd.release();
+  segments_.push_back(s);
+}
+
+void write_ahead_log::write_record(kind k, std::span<const std::uint8_t> payload) {
+  record_frame f = frame_record(k, payload);
+  iovec parts[3] = {{f.header, sizeof f.header}, {const_cast<std::uint8_t*>(payload.data()), payload.size()}, {f.trailer, sizeof f.trailer}};
+  iovec* next = parts;
+  int left = 3;
+  while (left > 0) {
+    const ssize_t n = ::writev(fd_, next, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw_io_error("cannot write the write-ahead log", "write", segments_.back().path, errno);
+    auto done = static_cast<std::size_t>(n);
+    while (left > 0 && done >= next->iov_len) {
+      done -= next->iov_len;
+      ++next;
+      --left;
+    }
+    if (left > 0) {
+      next->iov_base = static_cast<std::uint8_t*>(next->iov_base) + done;
+      next->iov_len -= done;
+    }
+  }
+}
+
+void write_ahead_log::append_data(std::span<const std::uint8_t> bytes) { write_record(kind::data, bytes); }
+
+void write_ahead_log::append_connection_end() { write_record(kind::connection_end, {}); }
+
+void write_ahead_log::append_batch_end(std::int64_t batch_ms, std::span<const std::uint8_t> carried, bool after_cr_at_cut) {
+  write_record(kind::batch_end, {reinterpret_cast<const std::uint8_t*>(&batch_ms), sizeof batch_ms});
+  if (::fdatasync(fd_) != 0) throw_io_error("cannot write the write-ahead log", "fdatasync", segments_.back().path, errno);
+  trim();
+  if (covered_ms_.load() >= segments_.back().header.first_batch_ms) {
+    open_segment(batch_ms + interval_ms_, after_cr_at_cut ? std::uint32_t{after_cr} : 0u, carried);
+  }
+}
+
+void write_ahead_log::trim() {
+  // A segment is done when a checkpoint holds the batch its last byte belongs to: the batch before its
+  // successor's first (whose carried bytes repeat the open line), or after a restart the successor's
+  // first itself (the lines logged before the crash after its last batch end join that batch).
+  const std::int64_t covered = covered_ms_.load();
+  std::size_t done = 0;
+  while (done + 1 < segments_.size()) {
+    const segment_header& next = segments_[done + 1].header;
+    const std::int64_t last = next.first_batch_ms - ((next.flags & restart) != 0 ? 0 : interval_ms_);
+    if (last > covered) break;
+    ++done;
+  }
+  for (std::size_t i = 0; i < done; ++i) {
+    if (::unlink(segments_[i].path.c_str()) != 0)
+      spdlog::warn("cannot remove write-ahead log segment {}: {}", segments_[i].path, std::strerror(errno));
+  }
+  segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(done));
+}
+
+}  // namespace wcs::wal

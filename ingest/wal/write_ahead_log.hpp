@@ -1,0 +1,91 @@
+#pragma once
+// The receiver's write-ahead log (docs/reliability.md): every byte read from the socket is appended
+// before it is counted, with the batch ends and connection ends that give each line its batch, and is
+// made durable (fdatasync) at each batch end. After a crash the engine restores its checkpoint and the
+// receiver replays the log through its own line and batch cutting, so every logged line is counted once,
+// in its batch. Segments no checkpoint still needs are deleted at batch ends, so the log holds about
+// three checkpoint intervals.
+//
+// Segment files DIR/wal-<sequence>.log, each a run of records (ingest/wal/record.hpp) starting with a
+// segment record. A new segment starts at each engine start (flag `restart`) and, at a batch end, once a
+// checkpoint holds a batch of the current one.
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ingest/wal/record.hpp"
+
+namespace wcs::wal {
+
+// What replay hands its reader, in log order.
+class replay_visitor {
+ public:
+  virtual ~replay_visitor() = default;
+  // `first`: the oldest segment kept, where replay starts; its `carried` bytes are the start of the
+  // stream replayed (in later segments they repeat bytes already replayed).
+  virtual void on_segment(const segment_header& h, std::span<const std::uint8_t> carried, bool first) = 0;
+  virtual void on_data(std::span<const std::uint8_t> bytes) = 0;
+  virtual void on_connection_end() = 0;
+  virtual void on_batch_end(std::int64_t batch_ms) = 0;
+};
+
+class write_ahead_log {
+ public:
+  // Creates and locks `dir` and reads the segments' headers; a segment whose header is torn (a crash
+  // while it was created) is removed with a warning. Throws std::runtime_error when the directory cannot
+  // be used, is locked by another process, or was made with another batch interval.
+  write_ahead_log(std::string dir, std::int64_t interval_ms);
+  ~write_ahead_log();
+  write_ahead_log(const write_ahead_log&) = delete;
+  write_ahead_log& operator=(const write_ahead_log&) = delete;
+
+  // The oldest segment's first batch (nullopt: an empty log): the batch grid a start without a
+  // checkpoint resumes.
+  std::optional<std::int64_t> first_batch_ms() const;
+
+  // Reads every record in order. A torn or corrupt record is cut, with a warning: the file is truncated
+  // just before it and later segments are removed. Call once, before start().
+  void replay(replay_visitor& v);
+
+  // Opens a new segment for this run's appends; its first batch is the receiver's next batch.
+  void start(std::int64_t first_batch_ms);
+
+  void append_data(std::span<const std::uint8_t> bytes);
+  void append_connection_end();
+  // Logs a batch end and makes the log durable. Then deletes the segments checkpoints hold and, when a
+  // checkpoint holds a batch of the current segment, starts a new one with `carried`: the bytes already
+  // logged that belong to the next batch (its open line), and whether the byte before them was a '\r'.
+  void append_batch_end(std::int64_t batch_ms, std::span<const std::uint8_t> carried, bool after_cr);
+
+  // From the engine's thread: a checkpoint holds every batch up to batch_ms. The log keeps what the
+  // checkpoint before it needs too, as a restart falls back to that one when the newest is corrupt.
+  void checkpointed(std::int64_t batch_ms) { covered_ms_.store(newest_ms_.exchange(batch_ms)); }
+
+  const std::string& dir() const { return dir_; }
+  std::size_t segments() const { return segments_.size(); }
+
+ private:
+  struct segment {
+    std::uint64_t seq;
+    std::string path;
+    segment_header header;
+  };
+
+  void open_segment(std::int64_t first_batch_ms, std::uint32_t flags, std::span<const std::uint8_t> carried);
+  void write_record(kind k, std::span<const std::uint8_t> payload);
+  void cut(std::size_t index, std::uint64_t offset, const std::string& why);
+  void trim();
+
+  std::string dir_;
+  std::int64_t interval_ms_;
+  int lock_fd_ = -1;
+  int fd_ = -1;  // the segment appended to
+  std::vector<segment> segments_;  // oldest first
+  std::atomic<std::int64_t> covered_ms_;  // trim and roll up to here
+  std::atomic<std::int64_t> newest_ms_;
+};
+
+}  // namespace wcs::wal
