@@ -134,6 +134,14 @@ write_ahead_log::write_ahead_log(std::string dir, std::int64_t interval_ms)
 }
 
 write_ahead_log::~write_ahead_log() {
+  if (syncer_.joinable()) {
+    {
+      std::lock_guard lock(sync_mutex_);
+      stopping_ = true;
+    }
+    sync_cv_.notify_all();
+    syncer_.join();
+  }
   if (fd_ >= 0) ::close(fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
@@ -222,6 +230,35 @@ void write_ahead_log::cut(std::size_t index, std::uint64_t offset, const std::st
 
 void write_ahead_log::start(std::int64_t first_batch_ms) {
   open_segment(first_batch_ms, segments_.empty() ? 0u : std::uint32_t{restart}, {});
+  syncer_ = std::thread([this] { sync_loop(); });
+}
+
+void write_ahead_log::sync_loop() {
+  std::unique_lock lock(sync_mutex_);
+  for (;;) {
+    sync_cv_.wait(lock, [&] { return sync_wanted_ || stopping_; });
+    if (!sync_wanted_) return;
+    sync_wanted_ = false;
+    syncing_ = true;
+    const int fd = fd_;
+    const std::string path = fd_path_;
+    lock.unlock();
+    const int rc = ::fdatasync(fd);
+    const int err = errno;
+    lock.lock();
+    syncing_ = false;
+    if (rc != 0 && sync_error_.empty()) {
+      sync_error_ = fmt::format("cannot write the write-ahead log: fdatasync {}: {}", path, std::strerror(err));
+    }
+    sync_cv_.notify_all();
+  }
+}
+
+std::unique_lock<std::mutex> write_ahead_log::sync_idle() {
+  std::unique_lock lock(sync_mutex_);
+  sync_cv_.wait(lock, [&] { return !syncing_; });
+  if (!sync_error_.empty()) throw std::runtime_error(sync_error_);
+  return lock;
 }
 
 void write_ahead_log::open_segment(std::int64_t first_batch_ms, std::uint32_t flags, std::span<const std::uint8_t> carried) {
@@ -235,8 +272,14 @@ void write_ahead_log::open_segment(std::int64_t first_batch_ms, std::uint32_t fl
   write_all(what, fd.get(), head, s.path);
   if (::fdatasync(fd.get()) != 0) throw_io_error(what, "fdatasync", s.path, errno);
   sync_dir(what, dir_);
-  if (fd_ >= 0) ::close(fd_);
+  // The segment before is complete: durable before it is left.
+  const auto idle = sync_idle();
+  if (fd_ >= 0) {
+    if (::fdatasync(fd_) != 0) throw_io_error(what, "fdatasync", fd_path_, errno);
+    ::close(fd_);
+  }
   fd_ = fd.release();
+  fd_path_ = s.path;
   segments_.push_back(s);
 }
 
@@ -248,7 +291,7 @@ void write_ahead_log::write_record(kind k, std::span<const std::uint8_t> payload
   while (left > 0) {
     const ssize_t n = ::writev(fd_, next, left);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_io_error("cannot write the write-ahead log", "write", segments_.back().path, errno);
+    if (n < 0) throw_io_error("cannot write the write-ahead log", "write", fd_path_, errno);
     auto done = static_cast<std::size_t>(n);
     while (left > 0 && done >= next->iov_len) {
       done -= next->iov_len;
@@ -268,7 +311,13 @@ void write_ahead_log::append_connection_end() { write_record(kind::connection_en
 
 void write_ahead_log::append_batch_end(std::int64_t batch_ms, std::span<const std::uint8_t> carried, bool after_cr_at_cut) {
   write_record(kind::batch_end, {reinterpret_cast<const std::uint8_t*>(&batch_ms), sizeof batch_ms});
-  if (::fdatasync(fd_) != 0) throw_io_error("cannot write the write-ahead log", "fdatasync", segments_.back().path, errno);
+  {
+    // One sync covers every batch end before it: a disk slower than the stream syncs continuously.
+    std::lock_guard lock(sync_mutex_);
+    if (!sync_error_.empty()) throw std::runtime_error(sync_error_);
+    sync_wanted_ = true;
+  }
+  sync_cv_.notify_all();
   trim();
   if (covered_ms_.load() >= segments_.back().header.first_batch_ms) {
     open_segment(batch_ms + interval_ms_, after_cr_at_cut ? std::uint32_t{after_cr} : 0u, carried);

@@ -1,7 +1,8 @@
 #pragma once
 // The receiver's write-ahead log (docs/reliability.md): every byte read from the socket is appended
 // before it is counted, with the batch ends and connection ends that give each line its batch, and is
-// made durable (fdatasync) at each batch end. After a crash the engine restores its checkpoint and the
+// made durable (fdatasync) after each batch end, by a thread of its own: a write the kernel holds
+// already survives a killed process, and the receiver need not wait for the disk. After a crash the engine restores its checkpoint and the
 // receiver replays the log through its own line and batch cutting, so every logged line is counted once,
 // in its batch. Segments no checkpoint still needs are deleted at batch ends, so the log holds about
 // three checkpoint intervals.
@@ -10,10 +11,13 @@
 // segment record. A new segment starts at each engine start (flag `restart`) and, at a batch end, once a
 // checkpoint holds a batch of the current one.
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ingest/wal/record.hpp"
@@ -55,7 +59,7 @@ class write_ahead_log {
 
   void append_data(std::span<const std::uint8_t> bytes);
   void append_connection_end();
-  // Logs a batch end and makes the log durable. Then deletes the segments checkpoints hold and, when a
+  // Logs a batch end and has the log made durable. Then deletes the segments checkpoints hold and, when a
   // checkpoint holds a batch of the current segment, starts a new one with `carried`: the bytes already
   // logged that belong to the next batch (its open line), and whether the byte before them was a '\r'.
   void append_batch_end(std::int64_t batch_ms, std::span<const std::uint8_t> carried, bool after_cr);
@@ -78,14 +82,26 @@ class write_ahead_log {
   void write_record(kind k, std::span<const std::uint8_t> payload);
   void cut(std::size_t index, std::uint64_t offset, const std::string& why);
   void trim();
+  void sync_loop();
+  // Waits until the sync thread is idle; then fd_ may change. Throws the error a sync met, if any.
+  std::unique_lock<std::mutex> sync_idle();
 
   std::string dir_;
   std::int64_t interval_ms_;
   int lock_fd_ = -1;
-  int fd_ = -1;  // the segment appended to
+  int fd_ = -1;  // the segment appended to (changed only while the sync thread is idle)
+  std::string fd_path_;
   std::vector<segment> segments_;  // oldest first
   std::atomic<std::int64_t> covered_ms_;  // trim and roll up to here
   std::atomic<std::int64_t> newest_ms_;
+
+  std::mutex sync_mutex_;
+  std::condition_variable sync_cv_;
+  bool sync_wanted_ = false;
+  bool syncing_ = false;
+  bool stopping_ = false;
+  std::string sync_error_;
+  std::thread syncer_;
 };
 
 }  // namespace wcs::wal
