@@ -23,6 +23,9 @@ def main(wcstream, replay):
         ok &= expect_error([wcstream, "--mode", "window", "--batch", "3", "--window", "20", "--slide", "9",
                             "--checkpoint", tmp], "windowDuration must be multiple")
         ok &= expect_error([wcstream, "--mode", "stateful"], "checkpoint directory has not been set")
+        ok &= expect_error([wcstream, "--wal", tmp + "/wal"], "--wal needs --checkpoint")
+        ok &= expect_error([wcstream, "--checkpoint", tmp, "--wal", tmp + "/wal", "--no-wal"], "contradict")
+        ok &= expect_error([wcstream, "--checkpoint", tmp, "--wal", tmp + "/wal", "--file", "-"], "its own log")
         ok &= expect_error([wcstream, "--file", tmp + "/missing.txt"], "missing.txt")
         ok &= expect_error([wcstream, "--port", "70000"], "port")
         ok &= expect_error([wcstream, "--no-such-flag"], "no-such-flag")
