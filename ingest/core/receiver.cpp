@@ -139,6 +139,19 @@ void receiver::end_of_connection() {
   if (partial_line && policy_.lines_per_batch != 0 && --lines_left_ == 0) seal_batch();
 }
 
+void receiver::drop_open_line() {
+  if (line_open_) {
+    // Parts of a line longer than a buffer went to the engine already: it ends here, as at a close.
+    end_of_connection();
+    return;
+  }
+  seal_chunk(last_end_);
+  if (filled_ != 0) spdlog::warn("dropping {} bytes of an unterminated line whose rest was never read", filled_);
+  filled_ = 0;
+  last_end_ = 0;
+  scanner_.reset();
+}
+
 // The next bytes of the stream, appended to the open chunk: read into its buffer, or (mapped) the
 // mapping's next bytes taken as they are.
 read_result receiver::read_more(steady_time deadline) {
@@ -157,7 +170,9 @@ void receiver::run() {
     const bool by_time = policy_.lines_per_batch == 0;
     for (;;) {
       if (stop_.load()) {
-        end_of_connection();
+        // The rest of an unterminated line is unread, in the socket: a piece of it is no line (Spark's
+        // receiver, stopped, drops it too). The log keeps it, and the next start drops it again.
+        drop_open_line();
         seal_batch();
         break;
       }

@@ -60,6 +60,7 @@ class receiver {
   // Write-ahead log replay (receiver_replay.cpp).
   friend class log_replayer;
   void replay_log();
+  // Seals the whole lines held and drops the unterminated one (the connection was cut before its end).
   void drop_open_line();
   bool discarding() const { return replaying_ && next_batch_ms_ <= skip_through_ms_; }
 

@@ -62,17 +62,4 @@ void receiver::replay_log() {
   log_->start(next_batch_ms_);
 }
 
-void receiver::drop_open_line() {
-  if (line_open_) {
-    // Parts of a line longer than a buffer went to the engine already: it ends here, as at a close.
-    end_of_connection();
-    return;
-  }
-  seal_chunk(last_end_);
-  if (filled_ != 0) spdlog::warn("write-ahead log: dropping {} bytes of an unterminated line the restart cut", filled_);
-  filled_ = 0;
-  last_end_ = 0;
-  scanner_.reset();
-}
-
 }  // namespace wcs

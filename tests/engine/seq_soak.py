@@ -51,6 +51,7 @@ class seq_server:
         self.drops = 0
         self.connections = 0
         self.done = threading.Event()
+        self.before_end = lambda: None  # called before the last line's connection is closed
         self.stop = threading.Event()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -103,6 +104,7 @@ class seq_server:
                     if ahead > 0:
                         time.sleep(ahead)
             if self.next >= self.total:
+                self.before_end()
                 conn.shutdown(socket.SHUT_WR)
                 self.done.set()
                 while not self.stop.is_set():
@@ -231,11 +233,20 @@ def main():
                     if segment:
                         torn, tears = segment, tears + 1
                 proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+            # A stop drops what the receiver has not read: wait until it read the end of the stream.
+            end_mark = []
+            server.before_end = lambda: end_mark.append(os.path.getsize(log_path))
             while not server.done.wait(1):
                 assert proc.poll() is None, "wcstream exited (rc %s): see %s" % (proc.returncode, log_path)
-            time.sleep(float(args.batch) * 3 + 1)  # the last lines reach a batch
+            while True:
+                with open(log_path, "rb") as f:
+                    f.seek(end_mark[0])
+                    if b"Socket data stream had no more data" in f.read():
+                        break
+                assert proc.poll() is None, "wcstream exited (rc %s): see %s" % (proc.returncode, log_path)
+                time.sleep(0.5)
             proc.send_signal(signal.SIGTERM)
-            rc = proc.wait(timeout=120)
+            rc = proc.wait(timeout=300)
             assert rc == 0, "clean stop exited %d: see %s" % (rc, log_path)
             elapsed = time.monotonic() - began
         arrived, runs = check(dump(args.dump, ckpt), args.lines, kills)
