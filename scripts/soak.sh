@@ -4,7 +4,8 @@
 # 10 s, the default; write-ahead log on by default) while the engine is SIGKILLed and restarted 6
 # times, a torn record is appended to its log after each kill, and the server drops the connection 6
 # times; then every token is checked to count at most once, losses to sit only at the kills within the
-# socket buffers' size, and every word's total to match the lines that arrived. Extra arguments go to tests/engine/seq_soak.py (e.g. --lines 1000000).
+# socket buffers' size, and every word's total to match the lines that arrived. Extra arguments go to
+# tests/engine/seq_soak.py (e.g. --lines 1000000).
 # usage: scripts/soak.sh [BUILD_DIR] [seq_soak.py options]
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
