@@ -25,6 +25,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
 BASELINE = os.path.join(HERE, "baseline", "callgrind.json")
 DRIVER_WORKLOADS = ["tokenize", "local_aggregate", "merge_first_batch", "merge_later_batch", "state_update", "window_update"]
 END_TO_END = "end_to_end_file"
@@ -130,7 +131,7 @@ def main():
                        "simd": SIMD, "instructions": dict(sorted(now.items()))}, f, indent=2)
             f.write("\n")
         print_table([(name, 0, c, "") for name, c in sorted(now.items())])
-        print("perf-gate: baseline written to %s (%.0f s)" % (os.path.relpath(args.baseline), time.monotonic() - start))
+        print("perf-gate: baseline written to %s (%.0f s)" % (os.path.relpath(args.baseline, TOP), time.monotonic() - start))
         return 1 if failed else 0
 
     with open(args.baseline) as f:
@@ -157,7 +158,7 @@ def main():
     took = time.monotonic() - start
     if slower:
         print("perf-gate: FAILED in %.0f s: %s cost more than %.0f%% above the baseline (%s)" % (
-            took, ", ".join(slower), 100 * args.tolerance, os.path.relpath(args.baseline)))
+            took, ", ".join(slower), 100 * args.tolerance, os.path.relpath(args.baseline, TOP)))
         print("perf-gate: if the cost is intended, run scripts/perf-gate.sh --update and commit the baseline with the reason")
         return 1
     if failed:
