@@ -8,7 +8,7 @@ scripts/make-corpus.sh in file and socket mode with 1 and 2 threads; then two sw
 in file mode: line length (1, 4 and 16 verses a line) and distinct words (each word suffixed with its
 position modulo 1, 8 or 64, so the vocabulary grows while the text keeps its shape).
 Microbenchmarks (wcs-kernels-bench, Google Benchmark) on KJV, medians of the repetitions.
---quick: fewer runs and repetitions, sweeps on the first 8 MB of KJV (a few minutes).
+--quick: fewer runs and repetitions, sweeps and microbenchmarks on the first 8 MB of KJV.
 """
 import argparse
 import json
@@ -26,10 +26,10 @@ def log(msg):
     print("perf-report: " + msg, flush=True)
 
 
-def throughput(build, corpus, out, runs, modes, threads="1,2"):
-    """Runs bench/throughput.py; returns its JSON."""
+def throughput(build, corpus, out, runs, modes, batch_lines=100000):
+    """Runs bench/throughput.py (1 and 2 threads); returns its JSON."""
     cmd = [sys.executable, os.path.join(HERE, "throughput.py"), "--build", build, "--corpus", corpus, "--runs", str(runs),
-           "--modes", modes, "--threads", threads, "--json", out]
+           "--modes", modes, "--threads", "1,2", "--batch-lines", str(batch_lines), "--json", out]
     log("throughput.py on %s (%s)" % (os.path.basename(corpus), modes))
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with open(out) as f:
@@ -56,12 +56,17 @@ def micro_rows(benchmarks):
             runs.setdefault(b["run_name"], []).append(b)
     to_ms = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
     rows = []
+    # Google Benchmark's rates are per CPU second unless a benchmark uses real time; on a shared machine
+    # wall time is what a user waits, so rates are recomputed per real second.
+    def real(b, rate):
+        return b.get(rate, 0) * (1 if b["run_name"].endswith("/real_time") else b["cpu_time"] / b["real_time"])
+
     for name, bs in runs.items():
         times = [b["real_time"] * to_ms[b["time_unit"]] for b in bs]
         rows.append({"name": name, "median_ms": statistics.median(times), "min_ms": min(times), "max_ms": max(times),
                      "repetitions": len(bs),
-                     "bytes_per_s": statistics.median(b.get("bytes_per_second", 0) for b in bs) or None,
-                     "items_per_s": statistics.median(b.get("items_per_second", 0) for b in bs) or None})
+                     "bytes_per_s": statistics.median(real(b, "bytes_per_second") for b in bs) or None,
+                     "items_per_s": statistics.median(real(b, "items_per_second") for b in bs) or None})
     return rows
 
 
@@ -89,7 +94,7 @@ def sweeps(kjv, work, limit):
     for per_line in (1, 4, 16):
         text = b"".join(b" ".join(lines[i:i + per_line]) + b"\n" for i in range(0, len(lines), per_line))
         path = write_once(os.path.join(work, "kjv-%d-verses.txt" % per_line), text)
-        made["line length"].append(("%d verse(s) a line" % per_line, len(text) / text.count(b"\n"), path))
+        made["line length"].append(("KJV, %d verse%s a line" % (per_line, "" if per_line == 1 else "s"), len(text) / text.count(b"\n"), path))
     for modulo in (1, 8, 64):
         out, position = [], 0
         for line in lines:
@@ -98,7 +103,7 @@ def sweeps(kjv, work, limit):
             position += len(words)
         text = b"\n".join(out) + b"\n"
         path = write_once(os.path.join(work, "kjv-vocab-x%d.txt" % modulo), text)
-        made["distinct words"].append(("words x %d" % modulo, None, path))
+        made["distinct words"].append(("KJV, words suffixed mod %d" % modulo, None, path))
     return made
 
 
@@ -117,7 +122,7 @@ def write_markdown(path, report):
            "## End to end", "",
            "| corpus | MB | distinct words | what | threads | lines/s | MB/s | x wc -w | x textbook | later batches lines/s |",
            "|---|---|---|---|---|---|---|---|---|---|"]
-    for group in ("corpora", "line length", "distinct words"):
+    for group in ("corpora", "batch times", "line length", "distinct words"):
         for entry in report["end_to_end"][group]:
             res = entry["result"]
             for r in res["rows"]:
@@ -128,7 +133,7 @@ def write_markdown(path, report):
                     entry["label"], res["bytes"] / 1e6, "{:,}".format(res["distinct"]), r["what"][len("wcstream "):],
                     r["threads"], "%.2f M" % (r["lines_per_s"] / 1e6), r["mb_per_s"], r["x_wc"], r["x_reference"],
                     "%.2f M" % (later / 1e6) if later else ""))
-    out += ["", "## Microbenchmarks (KJV)", "",
+    out += ["", "## Microbenchmarks (KJV%s)" % (", first 8 MB" if report["mode"] == "quick" else ""), "",
             "| benchmark | median ms | min-max ms | MB/s | items/s |", "|---|---|---|---|---|"]
     for m in report["microbenchmarks"]:
         out.append("| %s | %.3f | %.3f-%.3f | %s | %s |" % (
@@ -144,27 +149,29 @@ def plot(report, out_dir):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     def save(fig, name):
         fig.tight_layout()
         fig.savefig(os.path.join(out_dir, name), dpi=110)
         plt.close(fig)
 
-    # Throughput against threads: one line per corpus and mode; baselines dashed.
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for entry in report["end_to_end"]["corpora"]:
+    # Throughput against threads: one panel per corpus, file and socket mode, the baselines flat.
+    corpora = report["end_to_end"]["corpora"]
+    fig, axes = plt.subplots(1, len(corpora), figsize=(4 * len(corpora), 4.2), squeeze=False)
+    for ax, entry in zip(axes[0], corpora):
         res = entry["result"]
         for what, style in (("wcstream file", "-o"), ("wcstream socket", "--s")):
-            pts = sorted((int(r["threads"]), r["lines_per_s"] / 1e6) for r in res["rows"] if r["what"] == what)
+            pts = sorted((int(r["threads"]), r["mb_per_s"]) for r in res["rows"] if r["what"] == what)
             if pts:
-                line, = ax.plot(*zip(*pts), style, label="%s, %s" % (entry["label"], what[len("wcstream "):]))
-        wc = row(res, "wc -w", "-")
-        ax.axhline(res["lines"] / wc["median_s"] / 1e6, color=line.get_color(), linestyle=":", linewidth=1,
-                   label="%s, wc -w" % entry["label"])
-    ax.set(xlabel="engine threads", ylabel="M lines/s (median)", title="Throughput against threads (dotted: wc -w)")
-    ax.set_xticks([1, 2])
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
+                ax.plot(*zip(*pts), style, label=what)
+        for what, threads, label, color in (("wc -w", "-", "wc -w", "C2"), ("reference (unordered_map)", "1", "textbook counter", "C3")):
+            ax.axhline(res["bytes"] / row(res, what, threads)["median_s"] / 1e6, color=color, linestyle=":", label=label)
+        ax.set(xlabel="engine threads", ylabel="MB/s (median)", ylim=(0, None),
+               title="%s (%.0f MB, %s distinct)" % (entry["label"], res["bytes"] / 1e6, "{:,}".format(res["distinct"])))
+        ax.set_xticks([1, 2])
+        ax.grid(alpha=0.3)
+    axes[0][0].legend(fontsize=8)
     save(fig, "throughput_threads.png")
 
     # The two sweeps: MB/s (file mode) against mean line length and against distinct words.
@@ -175,25 +182,29 @@ def plot(report, out_dir):
         xs = [e["result"]["bytes"] / e["result"]["lines"] if xfield == "line" else e["result"]["distinct"] for e in entries]
         threads = sorted({r["threads"] for e in entries for r in e["result"]["rows"] if r["what"] == "wcstream file"})
         for t in threads:
-            ax.plot(xs, [row(e["result"], "wcstream file", t)["mb_per_s"] for e in entries], "-o", label="wcstream, %s thread(s)" % t)
+            ax.plot(xs, [row(e["result"], "wcstream file", t)["mb_per_s"] for e in entries], "-o", label="wcstream, %s thread%s" % (t, "" if t == "1" else "s"))
         for what, label in (("wc -w", "wc -w"), ("reference (unordered_map)", "textbook counter")):
             ax.plot(xs, [e["result"]["bytes"] / row(e["result"], what, "-" if what == "wc -w" else "1")["median_s"] / 1e6
                          for e in entries], ":x", label=label)
         ax.set_xscale("log")
-        ax.set(xlabel=xlabel + " (log scale)", ylabel="MB/s (median)", title="File mode against %s (KJV-based)" % group)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: "{:,.0f}".format(v)))
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_xticks(xs)
+        ax.set(xlabel=xlabel + " (log scale)", ylabel="MB/s (median)", title="File mode against %s (KJV-based)" % group,
+               ylim=(0, None))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
         save(fig, name)
 
     # Per-batch processing time over a run (engine's batch log), every run of KJV file mode.
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    kjv = report["end_to_end"]["corpora"][0]
+    kjv = report["end_to_end"]["batch times"][0]
     for r in kjv["result"]["rows"]:
         if r["what"] != "wcstream file":
             continue
         for i, batches in enumerate(r["batch_ms"]):
             ax.plot(range(1, len(batches) + 1), batches, "-", alpha=0.6, color="C%d" % (int(r["threads"]) - 1),
-                    label="%s thread(s)" % r["threads"] if i == 0 else None)
+                    label="%s thread%s" % (r["threads"], "" if r["threads"] == "1" else "s") if i == 0 else None)
     ax.set(xlabel="batch (%d lines each)" % kjv["result"]["batch_lines"], ylabel="processing time (ms)",
            title="%s, file mode: each batch's processing time, every run" % kjv["label"])
     ax.set_ylim(bottom=0)
@@ -224,14 +235,20 @@ def main():
         res = throughput(args.build, path, os.path.join(raw, label.replace(" ", "_") + ".json"), runs, "file,socket")
         report["end_to_end"]["corpora"].append({"label": label, "result": res})
     report["machine"] = report["end_to_end"]["corpora"][0]["result"]["machine"]
+    # Small batches, so the batch-time plot shows a run's course: 31 batches of KJV.
+    res = throughput(args.build, kjv, os.path.join(raw, "KJV_10000_lines.json"), runs, "file", batch_lines=10000)
+    report["end_to_end"]["batch times"] = [{"label": "KJV, 10,000-line batches", "result": res}]
     sweep_dir = os.path.join(args.corpus_dir, "sweep")
     os.makedirs(sweep_dir, exist_ok=True)
-    for group, entries in sweeps(kjv, sweep_dir, 8 << 20 if args.quick else None).items():
+    made = sweeps(kjv, sweep_dir, 8 << 20 if args.quick else None)
+    for group, entries in made.items():
         report["end_to_end"][group] = []
         for label, _, path in entries:
             res = throughput(args.build, path, os.path.join(raw, os.path.basename(path) + ".json"), runs, "file")
             report["end_to_end"][group].append({"label": label, "result": res})
-    report["microbenchmarks"] = microbenchmarks(args.build, kjv, os.path.join(raw, "kernels_bench.json"),
+    # KJV as the sweeps have it (--quick: its first 8 MB), one verse a line.
+    micro_corpus = made["line length"][0][2]
+    report["microbenchmarks"] = microbenchmarks(args.build, micro_corpus, os.path.join(raw, "kernels_bench.json"),
                                                 3 if args.quick else 7, 0.05 if args.quick else 0.5)
 
     with open(os.path.join(out, "results.json"), "w") as f:
