@@ -3,7 +3,8 @@
 
 Each workload of bench/perf_workloads.cpp runs on the corpus that program writes (deterministic),
 with one thread and the instruction set forced (WCS_SIMD), and only its own work counted (Callgrind
-client requests); the end-to-end workload is one whole `wcstream --file` run with one thread. Counts
+client requests); the end-to-end workload is one whole `wcstream --file` run with one thread, and
+start_and_exit the same process on a one-line file. Counts
 of instructions, unlike times, repeat on a noisy shared machine. A workload that costs more than the
 tolerance above its baseline fails the gate; one that costs less than the tolerance below it is
 reported, so the baseline can be lowered (--update rewrites it: review its diff).
@@ -29,6 +30,7 @@ TOP = os.path.dirname(HERE)
 BASELINE = os.path.join(HERE, "baseline", "callgrind.json")
 DRIVER_WORKLOADS = ["tokenize", "local_aggregate", "merge_first_batch", "merge_later_batch", "state_update", "window_update"]
 END_TO_END = "end_to_end_file"
+START_EXIT = "start_and_exit"
 # The instruction set every count is made with: the engine's fastest kernel, and the widest Valgrind runs.
 SIMD = "avx2"
 CPU_FLAGS = {"avx2", "bmi1", "bmi2", "popcnt"}
@@ -73,10 +75,17 @@ def measure(build, work, runs):
             raise SystemExit("perf-gate: %s not built" % binary)
     corpus = os.path.join(work, "corpus.txt")
     subprocess.run([driver, "corpus", corpus], check=True)
+    one_line = os.path.join(work, "one_line.txt")
+    with open(one_line, "w") as f:
+        f.write("start\n")
     jobs = {name: ([driver, name, corpus], True) for name in DRIVER_WORKLOADS}
-    # Stateless, one thread, fixed batch times: the whole process (start, ingest, engine, output, exit).
-    jobs[END_TO_END] = ([wcstream, "--file", corpus, "--batch-lines", "5000", "--threads", "1", "--backend", "cpu",
-                         "--start-ms", "1000000000000", "--log-level", "warn"], False)
+    # Stateless, one thread, fixed batch times: the whole process (start, ingest, engine, output, exit);
+    # and the same on one line, its start and exit alone (loading libraries, static initialisers), so a
+    # change there is told apart from one in the stream's work.
+    wcstream_file = [wcstream, "--batch-lines", "5000", "--threads", "1", "--backend", "cpu", "--start-ms", "1000000000000",
+                     "--log-level", "warn", "--file"]
+    jobs[END_TO_END] = (wcstream_file + [corpus], False)
+    jobs[START_EXIT] = (wcstream_file + [one_line], False)
     counts = {name: [] for name in jobs}
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         futures = {pool.submit(callgrind, cmd, work, "%s.%d" % (name, run), counted_only): name
