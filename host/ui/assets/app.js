@@ -4,6 +4,7 @@
 
 const REFRESH_MS = 1000;
 const TABLE_ROWS = 50;
+const TOP_WORDS = 8;
 const charts = {};  // id -> Dygraph, made when the first batch arrives (dygraphs draws no empty chart)
 
 function draw(id, label, color, data) {
@@ -20,7 +21,7 @@ function draw(id, label, color, data) {
     pointSize: 1.5,
     legend: "follow",
     includeZero: true,
-    axes: { y: { axisLabelWidth: 60 } },
+    axes: { x: { axisLabelWidth: 80 }, y: { axisLabelWidth: 60 } },
     drawCallback: (g) => { div.dataset.points = String(g.numRows()); },
   });
 }
@@ -76,8 +77,8 @@ function showStatus(s) {
     const table = document.createElement("table");
     const head = row([`${v.mode}`, v.batch_ms ? batchTime(v.batch_ms) : "no output yet"], "th");
     table.appendChild(head);
-    for (const [word, count] of v.top) table.appendChild(row([word, count]));
-    if (v.records > v.top.length) table.appendChild(row([`… ${text(v.records)} records`, ""]));
+    for (const [word, count] of v.top.slice(0, TOP_WORDS)) table.appendChild(row([word, count]));
+    table.appendChild(row([`${text(v.records)} records`, ""]));
     return table;
   }));
 }
