@@ -23,6 +23,14 @@ void reuse_address_only(socket_t sock) {
   ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
 }
 
+// Requests are served one after another on the listening thread: a page's few requests and a scraper
+// need no pool, and a short run (a file counted in milliseconds) then starts and joins one thread only.
+class inline_queue final : public httplib::TaskQueue {
+ public:
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
+};
+
 std::string url(const std::string& host, int port) {
   return host.find(':') == std::string::npos ? fmt::format("http://{}:{}", host, port)
                                              : fmt::format("http://[{}]:{}", host, port);
@@ -33,10 +41,12 @@ std::string url(const std::string& host, int port) {
 ui_server::ui_server(const stream_metrics& metrics, const ui_options& options)
     : server_(std::make_unique<httplib::Server>()) {
   server_->set_socket_options(reuse_address_only);
-  // Two workers are plenty for a page and a scraper; one request per connection, so a browser's idle
-  // keep-alive connection never holds a worker.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(2); };
+  // One request per connection and short timeouts, so an idle keep-alive connection or a client that
+  // sends nothing holds the serving thread for two seconds at most.
+  server_->new_task_queue = [] { return new inline_queue; };
   server_->set_keep_alive_max_count(1);
+  server_->set_read_timeout(2, 0);
+  server_->set_write_timeout(2, 0);
   // Block in accept(): stop() wakes it, and an idle server costs no periodic wake-ups.
   server_->set_idle_interval(0, 0);
   add_routes(metrics);

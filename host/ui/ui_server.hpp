@@ -1,5 +1,5 @@
 #pragma once
-// The live view's HTTP server (cpp-httplib), on its own threads: the streaming page and its embedded
+// The live view's HTTP server (cpp-httplib), on its own thread: the streaming page and its embedded
 // assets, /metrics and the JSON API. It only reads a stream_metrics snapshot, so a slow client never
 // holds up ingest or counting. Nothing but the embedded assets and those endpoints is served.
 #include <atomic>
