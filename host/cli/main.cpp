@@ -86,7 +86,7 @@ int run(const wcs::options& o) {
 
   wcs::chunk_ring ring(o.buffers, o.buffer_mb << 20, !source->mapped().empty());
   wcs::event_queue events;
-  // The live view: the engine publishes each batch to `metrics`; the server's threads only read it.
+  // The live view: the engine publishes each batch to `metrics`; the server's thread only reads it.
   std::unique_ptr<wcs::stream_metrics> metrics;
   std::unique_ptr<wcs::ui_server> ui;
   if (o.ui) {
