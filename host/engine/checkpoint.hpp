@@ -122,6 +122,8 @@ class checkpointer {
   void stream_done(const dictionary& words);
   // Called with the last batch of each checkpoint written (the write-ahead log trims what it holds).
   void on_written(std::function<void(std::int64_t)> f) { on_written_ = std::move(f); }
+  // Checkpoints written since start.
+  std::uint64_t written() const { return written_; }
 
  private:
   void write(const dictionary& words);
@@ -133,6 +135,7 @@ class checkpointer {
   const window_view* window_;
   bool pending_ = false;  // a batch was applied since the last checkpoint
   std::function<void(std::int64_t)> on_written_;
+  std::uint64_t written_ = 0;
 };
 
 // The default checkpoint interval, Spark's: the smallest multiple of the batch interval >= 10 s.
