@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "host/engine/batch_table.hpp"
+#include "host/tables/batch_table.hpp"
 
 namespace wcs {
 
@@ -32,7 +32,7 @@ class count_table {
   virtual void upload(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched) = 0;
 };
 
-// The host-memory table (CPU backend), applying kernels/tables/table_ops.hpp in plain loops.
+// The host-memory table (CPU backend): kernels/cuda/dense_counts.hpp on the host executor.
 std::unique_ptr<count_table> make_host_count_table();
 
 }  // namespace wcs
