@@ -98,11 +98,11 @@ TEST_F(text_file_sink, relative_prefix_without_directory) {
 }
 
 TEST_F(text_file_sink, rewritten_batch_replaces_the_old_directory) {
-  wcs::text_file_sink sink((root_ / "wc").string(), "");
-  sink.write_batch(1000, records_);
+  wcs::text_file_sink sink((root_ / "wc").string(), false);
+  sink.write_batch(1000, wcs::mode::stateless, records_);
   std::ofstream(root_ / "wc-1000" / "stray") << "from the first run";
   const std::vector<wcs::word_count> second{{"new", 5}};
-  sink.write_batch(1000, second);
+  sink.write_batch(1000, wcs::mode::stateless, second);
   EXPECT_EQ(entries(root_), std::vector<std::string>{"wc-1000"});
   EXPECT_EQ(entries(root_ / "wc-1000"), (std::vector<std::string>{"_SUCCESS", "part-00000"}));
   EXPECT_EQ(read_file(root_ / "wc-1000" / "part-00000"), "('new', 5)\n");
