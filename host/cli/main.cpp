@@ -71,6 +71,7 @@ int run(const wcs::options& o) {
     source = std::make_unique<wcs::socket_source>(o.host, o.port, o.exit_on_eof);
   }
   auto backend = wcs::make_backend(o.backend);
+  wcs::check_chunk_bytes(*backend, o.buffer_mb << 20);
   wcs::engine_config config;
   config.sinks.push_back(std::make_unique<wcs::pprint_sink>(stdout, o.stream.num));
   if (!o.output.empty()) config.sinks.push_back(std::make_unique<wcs::text_file_sink>(o.output, o.stream.modes.size() > 1));
