@@ -157,6 +157,8 @@ def main():
     ap.add_argument("--pin", action="store_true",
                     help="file mode: also run T threads confined to T CPUs (the whole process, ingest thread included)")
     ap.add_argument("--compare", metavar="BUILD", help="file mode: also run this build's wcstream, interleaved, and compare")
+    ap.add_argument("--ui", action="store_true",
+                    help="file mode: also run with --no-ui, interleaved, and compare (the live view's cost)")
     ap.add_argument("--recache", action="store_true",
                     help="drop the engine's input from the page cache first, so it is read back as from disk")
     ap.add_argument("--warmup", action="store_true",
@@ -171,6 +173,7 @@ def main():
     wcstream = os.path.join(args.build, "host/cli/wcstream")
     compared = os.path.join(args.compare, "host/cli/wcstream") if args.compare else None
     COMPARED = "wcstream file (compared)"
+    NO_UI = "wcstream file, --no-ui"
     replay = os.path.join(args.build, "ingest/replay/wcs-replay")
     reference = os.path.join(args.build, "bench/wcs-reference-count")
     corpus = args.corpus
@@ -217,11 +220,15 @@ def main():
         add(("reference (unordered_map)", "1"), measure([reference, text])[0])
         for t in threads:
             # The compared build goes first in every other round: a run is coloured by the one before it.
-            pair = [("wcstream file", None, wcstream)] + ([(COMPARED, None, compared)] if compared else [])
-            file_runs = (pair[::-1] if round_ % 2 else pair) + ([("wcstream file, pinned", allowed[:t], wcstream)] if args.pin else [])
-            for what, cpus, binary in file_runs if "file" in modes else []:
+            # The live view listens on any free port (--ui-port 0), so parallel runs never wait for 4040.
+            pair = ([("wcstream file", None, wcstream, ["--ui-port", "0"])] +
+                    ([(COMPARED, None, compared, [])] if compared else []) +
+                    ([(NO_UI, None, wcstream, ["--no-ui"])] if args.ui else []))
+            file_runs = (pair[::-1] if round_ % 2 else pair) + (
+                [("wcstream file, pinned", allowed[:t], wcstream, ["--ui-port", "0"])] if args.pin else [])
+            for what, cpus, binary, extra in file_runs if "file" in modes else []:
                 sample, err, _ = measure([binary, "--file", text, "--batch-lines", str(args.batch_lines),
-                                          "--threads", str(t), "--log-level", "info"], cpus=cpus)
+                                          "--threads", str(t), "--log-level", "info"] + extra, cpus=cpus)
                 got = engine_counts(err)
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
@@ -267,6 +274,12 @@ def main():
             print("%s against %s, %s threads: %.2f against %.2f ms, %.2fx" % (
                 args.build, args.compare, t, 1000 * median(("wcstream file", t)), 1000 * median((COMPARED, t)),
                 median((COMPARED, t)) / median(("wcstream file", t))))
+        if ("wcstream file", t) in samples and (NO_UI, t) in samples:
+            ui, no_ui = ("wcstream file", t), (NO_UI, t)
+            print("live view's cost, %s threads (medians, UI against --no-ui): wall %.2f against %.2f ms (%+.2f%%), "
+                  "CPU %.2f against %.2f ms (%+.2f%%)" % (
+                      t, 1000 * median(ui), 1000 * median(no_ui), 100 * (median(ui) / median(no_ui) - 1),
+                      1000 * median(ui, "cpu"), 1000 * median(no_ui, "cpu"), 100 * (median(ui, "cpu") / median(no_ui, "cpu") - 1)))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():

@@ -21,6 +21,8 @@ class checkpointer {
   void batch_done(std::int64_t batch_ms, const dictionary& words);
   // The stream ended cleanly: checkpoints the last batch unless already done.
   void stream_done(const dictionary& words);
+  // Checkpoints written since start.
+  std::uint64_t written() const { return written_; }
 
  private:
   void write(const dictionary& words);
@@ -31,6 +33,7 @@ class checkpointer {
   std::int64_t every_ms_;
   checkpoint_tables tables_;
   bool pending_ = false;  // a batch was applied since the last checkpoint
+  std::uint64_t written_ = 0;
 };
 
 // Puts a checkpoint's tables back into freshly made views (the dictionary goes to the engine).

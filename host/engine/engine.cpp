@@ -70,6 +70,10 @@ void engine::close_batch(const ingest_event& e) {
   spdlog::info("batch {} ({}): {} lines, {} words, {} distinct, {:.2f} MB, processing {:.2f} ms, scheduling delay {:.1f} ms",
                e.batch_ms, format_batch_time(e.batch_ms), batch_lines_, words, batch_.size(), batch_bytes_ / 1e6,
                processing_ms, scheduling_delay_ms);
+  if (config_.observer) {
+    config_.observer->batch_closed({e.batch_ms, batch_lines_, words, batch_.size(), batch_bytes_, processing_ms / 1e3,
+                                    scheduling_delay_ms / 1e3, dict_.size(), checkpoint_ ? checkpoint_->written() : 0});
+  }
   ++totals_.batches;
   totals_.lines += batch_lines_;
   totals_.words += words;
