@@ -24,6 +24,9 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
              run, 31 ms after a 2-thread run), likely as freed memory goes back to the host (free page
              reporting) and is slow to touch again. See docs/performance.md.
 
+--json OUT: also writes every figure of the table, each run's wall time and each run's per-batch
+             processing times (the engine's batch log) to OUT, for scripts/perf-report.sh.
+
 Runs are interleaved (baseline, engine, baseline, ...) so machine noise hits all of them alike; the
 table reports medians (wall and CPU time, user + system), lines/s, MB/s, words/s, peak RSS, and ratios
 against the baselines.
@@ -161,6 +164,7 @@ def main():
                     help="file mode: also run with --no-ui, interleaved, and compare (the live view's cost)")
     ap.add_argument("--recache", action="store_true",
                     help="drop the engine's input from the page cache first, so it is read back as from disk")
+    ap.add_argument("--json", metavar="OUT", help="also write the results as JSON to OUT")
     ap.add_argument("--warmup", action="store_true",
                     help="file mode and baselines: run each command once, unmeasured, before each measured run")
     args = ap.parse_args()
@@ -250,15 +254,27 @@ def main():
     base = {k[0]: median(k) for k in samples if k[1] in ("-", "1") and not k[0].startswith("wcstream")}
     print("%-28s %7s %9s %9s %12s %9s %12s %8s %8s %8s" % ("what", "threads", "median s", "CPU s", "lines/s", "MB/s",
                                                              "words/s", "peak MB", "x wc -w", "x ref"))
+    rows = []
     for (what, t), v in samples.items():
         wall = median((what, t))
         rss = max(s.rss for s in v)
         cpu = median((what, t), "cpu")
         scale = args.repeat if what == "wcstream socket" else 1
         per_s = lambda x: x * scale / wall
+        rows.append({"what": what, "threads": t, "median_s": wall, "cpu_s": cpu, "lines_per_s": per_s(lines),
+                     "mb_per_s": per_s(text_bytes) / 1e6, "words_per_s": per_s(words), "peak_mb": rss,
+                     "x_wc": base["wc -w"] / wall * scale, "x_reference": base["reference (unordered_map)"] / wall * scale,
+                     "walls_s": [s.wall for s in v],
+                     "later_batches_lines_per_s": statistics.median(later_batches[(what, t)]) if (what, t) in later_batches else None,
+                     "batch_ms": [[1000 * b for b in r[0]] for r in parts.get((what, t), [])]})
         print("%-28s %7s %9.3f %9.3f %12.0f %9.1f %12.0f %8.0f %8.2f %8.2f" % (
             what, t, wall, cpu, per_s(lines), per_s(text_bytes) / 1e6, per_s(words), rss,
             base["wc -w"] / wall * scale, base["reference (unordered_map)"] / wall * scale))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"corpus": corpus, "bytes": text_bytes, "lines": lines, "words": words, "distinct": distinct,
+                       "runs": args.runs, "batch_lines": args.batch_lines, "repeat": args.repeat,
+                       "machine": {"cores": os.cpu_count(), "cpu": cpu_model()}, "rows": rows}, f, indent=1)
     most = str(max(threads))
 
     def print_scaling(rows, per_second, indent="", width=22):
