@@ -52,7 +52,7 @@ class log_replayer final : public wal::replay_visitor {
 
 void receiver::replay_log() {
   replaying_ = true;
-  skip_through_ms_ = policy_.first_batch_ms - policy_.interval_ms;
+  skip_through_ms_ = policy_.first_batch_ms - policy_.clock.batch_ms;
   log_replayer replayer(*this);
   log_->replay(replayer);
   // The crash cut the last connection: the rest of its open line was never read.

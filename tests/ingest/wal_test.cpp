@@ -64,7 +64,7 @@ std::vector<batch> run(const std::string& dir, std::vector<std::string> reads, s
   scripted_source source(std::move(reads));
   chunk_ring ring(4, 128);
   event_queue events;
-  receiver rx(source, ring, events, batch_policy{interval_ms, first_batch_ms, lines_per_batch}, &log);
+  receiver rx(source, ring, events, batch_policy{batch_clock::first_batch_at(first_batch_ms, interval_ms), first_batch_ms, lines_per_batch}, &log);
   rx.start();
   std::vector<batch> out(1);
   for (int batches = 0;;) {
