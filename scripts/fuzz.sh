@@ -51,7 +51,7 @@ for name in "${names[@]}"; do
   # -timeout: an input taking over 10 s is a finding (a hang); -rss_limit_mb: so is unbounded memory.
   if "$asan_dir/tests/fuzz/fuzz_$name" "$corpus" "$top/tests/fuzz/corpus/$name" -max_total_time="$per" \
       -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$asan_dir/fuzz-findings/$name-" >"$log" 2>&1; then
-    echo "fuzz_$name: ${per} s, no finding ($(grep -o 'Done [0-9]* runs' "$log" | tail -1), corpus $(ls "$corpus" | wc -l) inputs)"
+    echo "fuzz_$name: ${per} s, no finding ($(grep -o 'Done [0-9]* runs' "$log" | tail -1), corpus $(find "$corpus" -type f | wc -l) inputs)"
   else
     status=1
     echo "fuzz_$name: FINDING (log $log)"
