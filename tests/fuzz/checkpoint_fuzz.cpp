@@ -1,4 +1,4 @@
-// Fuzz target: the checkpoint reader (host/engine/checkpoint.*). A corrupt file must give a
+// Fuzz target: the checkpoint reader (host/checkpoint/checkpoint_format.*). A corrupt file must give a
 // checkpoint_error, never a crash, an over-read or a huge allocation. Each input is read twice: as
 // it is (which the checksum almost always rejects) and with its header's length and its checksum
 // made right, so mutations reach the parser behind them. A file that decodes must hold only ids
@@ -11,11 +11,11 @@
 #include <cstring>
 #include <string>
 
-#include "host/engine/checkpoint.hpp"
+#include "host/checkpoint/checkpoint_format.hpp"
 
 namespace {
 
-constexpr std::size_t header_bytes = 24, trailer_bytes = 8;  // see checkpoint.hpp
+constexpr std::size_t header_bytes = 24, trailer_bytes = 8;  // see checkpoint_format.hpp
 
 void decode(const std::string& bytes) {
   try {
