@@ -2,18 +2,23 @@
 // corpus files and a synthetic corpus, in lines/s and GB/s, with the CPU backend on the same input for
 // reference, and the split between H2D copies, kernels and D2H copies from CUDA events (a second,
 // profiled pass: the events add a little overhead, so the end-to-end figure comes from a clean pass).
+// A check pass then feeds the CUDA backend the way the ingest ring does (each chunk copied into one
+// pinned buffer, overwritten right after add_chunk returns) and compares every batch table with the
+// CPU backend's.
 //
 //   wcs-gpu-bench [--chunk-mb 16] [--batch-mb 256] [--passes 5] [--synthetic MB] FILE...
+//   wcs-gpu-bench --probe      prints the device, or why there is none (exit 1)
 //
 // Input sits in pinned host buffers (ingest's host_buffer), cut at line ends into chunks as the
-// ingest thread would; a batch ends every --batch-mb. Without a CUDA device it says that no GPU
-// figures were measured and exits 0.
+// ingest thread would; a batch ends every --batch-mb. Each corpus ends with one `summary:` line.
+// Exit status 1 when a table differs from the CPU backend's or there is no device.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <random>
 #include <span>
 #include <stdexcept>
@@ -101,6 +106,57 @@ double run(wcs::backend& b, const corpus& c, std::size_t batch_bytes, wcs::dicti
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+using word_counts = std::map<std::string, std::uint64_t, std::less<>>;
+
+// Batch boundaries of run(): a batch ends once it holds batch_bytes, and after the last chunk.
+template <class Feed>
+std::vector<word_counts> batch_tables(wcs::backend& b, const corpus& c, std::size_t batch_bytes, Feed&& feed) {
+  wcs::dictionary dict;
+  wcs::batch_table out;
+  std::vector<word_counts> tables;
+  auto close = [&] {
+    b.finish_batch(dict, out);
+    word_counts& t = tables.emplace_back();
+    for (std::size_t i = 0; i < out.size(); ++i) t.emplace(dict.word(out.ids[i]), out.counts[i]);
+  };
+  std::size_t in_batch = 0;
+  for (const auto& chunk : c.chunks) {
+    feed(chunk);
+    in_batch += chunk.size();
+    if (in_batch >= batch_bytes) {
+      close();
+      in_batch = 0;
+    }
+  }
+  close();
+  return tables;
+}
+
+// The CUDA backend fed through one pinned buffer reused for every chunk and overwritten as soon as
+// add_chunk returns (the ingest ring's contract), against the CPU backend. Returns "yes" or the
+// first difference.
+std::string compare_with_cpu(const corpus& c, std::size_t batch_bytes) {
+  std::size_t largest = 0;
+  for (const auto& chunk : c.chunks) largest = std::max(largest, chunk.size());
+  wcs::host_buffer pinned(largest + 1);
+  gpu_backend gpu("cuda");
+  const auto gpu_tables = batch_tables(gpu, c, batch_bytes, [&](std::span<const std::uint8_t> chunk) {
+    std::memcpy(pinned.data(), chunk.data(), chunk.size());
+    gpu.add_chunk({pinned.data(), chunk.size()});
+    std::memset(pinned.data(), 0xFF, chunk.size());
+  });
+  wcs::cpu_backend cpu;
+  const auto cpu_tables = batch_tables(cpu, c, batch_bytes, [&](std::span<const std::uint8_t> chunk) { cpu.add_chunk(chunk); });
+  if (gpu_tables.size() != cpu_tables.size()) return "no (batch count differs)";
+  for (std::size_t b = 0; b < gpu_tables.size(); ++b) {
+    if (gpu_tables[b] == cpu_tables[b]) continue;
+    return "no (batch " + std::to_string(b) + ": " + std::to_string(gpu_tables[b].size()) + " vs " +
+           std::to_string(cpu_tables[b].size()) + " words on the CPU)";
+  }
+  return std::string("yes (") + std::to_string(gpu_tables.size()) + " batches" +
+         (pinned.pinned() ? ", one pinned buffer reused" : ", PAGEABLE buffer: pinned memory unavailable") + ")";
+}
+
 double best_of(wcs::backend& b, const corpus& c, std::size_t batch_bytes, int passes) {
   wcs::dictionary dict;
   run(b, c, batch_bytes, dict);  // warm-up: allocations, table growth, dictionary
@@ -109,8 +165,9 @@ double best_of(wcs::backend& b, const corpus& c, std::size_t batch_bytes, int pa
   return best;
 }
 
-void report(const char* what, const corpus& c, double s) {
+double report(const char* what, const corpus& c, double s) {
   std::printf("  %-22s %9.2f ms  %7.2f GB/s  %9.2f M lines/s\n", what, s * 1e3, c.bytes / s / 1e9, c.lines / s / 1e6);
+  return c.lines / s / 1e6;
 }
 
 }  // namespace
@@ -120,6 +177,7 @@ int main(int argc, char** argv) {
   std::size_t batch_mb = 256;
   std::size_t synthetic_mb = 0;
   int passes = 5;
+  bool probe_only = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -135,19 +193,26 @@ int main(int argc, char** argv) {
       passes = static_cast<int>(value());
     } else if (a == "--synthetic") {
       synthetic_mb = value();
+    } else if (a == "--probe") {
+      probe_only = true;
     } else {
       files.push_back(a);
     }
+  }
+  const wcs::cuda::device_info device = wcs::cuda::probe();
+  if (device.devices == 0) {
+    std::printf("wcs-gpu-bench: no CUDA device (%s): no GPU figures were measured\n", device.reason.c_str());
+    return 1;
+  }
+  if (probe_only) {
+    std::printf("%s\n", device.name.c_str());
+    return 0;
   }
   if (files.empty() && synthetic_mb == 0) {
     std::fprintf(stderr, "usage: wcs-gpu-bench [--chunk-mb N] [--batch-mb N] [--passes N] [--synthetic MB] FILE...\n");
     return 2;
   }
-  const wcs::cuda::device_info device = wcs::cuda::probe();
-  if (device.devices == 0) {
-    std::printf("wcs-gpu-bench: no CUDA device (%s): no GPU figures were measured\n", device.reason.c_str());
-    return 0;
-  }
+  bool all_equal = true;
   try {
     std::printf("device: %s; chunks of %zu MB, batches of %zu MB, best of %d passes\n", device.name.c_str(), chunk_mb,
                 batch_mb, passes);
@@ -158,13 +223,15 @@ int main(int argc, char** argv) {
       std::printf("%s: %.1f MB, %zu lines, %zu chunks%s\n", c.name.c_str(), c.bytes / 1e6, c.lines, c.chunks.size(),
                   c.text.pinned() ? "" : " (pageable input: staged through a pinned buffer)");
       const std::size_t batch_bytes = batch_mb << 20;
+      double gpu_rate = 0;
+      double cpu_rate = 0;
       {
         gpu_backend gpu("cuda");
-        report("cuda end-to-end", c, best_of(gpu, c, batch_bytes, passes));
+        gpu_rate = report("cuda end-to-end", c, best_of(gpu, c, batch_bytes, passes));
       }
       {
         wcs::cpu_backend cpu;
-        report("cpu end-to-end", c, best_of(cpu, c, batch_bytes, passes));
+        cpu_rate = report("cpu end-to-end", c, best_of(cpu, c, batch_bytes, passes));
       }
       gpu_backend profiled("cuda", std::size_t{1} << 20, true);
       wcs::dictionary dict;
@@ -174,10 +241,15 @@ int main(int argc, char** argv) {
       const wcs::cuda::device_timing t = profiled.counter().take_timing();
       std::printf("  profiled pass %.2f ms: H2D %.2f ms (%.2f GB/s), kernels %.2f ms, D2H %.2f ms (%.2f MB)\n", s * 1e3,
                   t.h2d_ms, t.h2d_bytes / (t.h2d_ms * 1e6), t.kernel_ms, t.d2h_ms, t.d2h_bytes / 1e6);
+      const std::string equal = compare_with_cpu(c, batch_bytes);
+      all_equal = all_equal && equal.rfind("yes", 0) == 0;
+      std::printf("summary: %s: cuda %.2f M lines/s, cpu %.2f M lines/s; H2D %.2f ms, kernels %.2f ms, D2H %.2f ms; "
+                  "tables equal to the CPU backend: %s\n",
+                  c.name.c_str(), gpu_rate, cpu_rate, t.h2d_ms, t.kernel_ms, t.d2h_ms, equal.c_str());
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wcs-gpu-bench: error: %s\n", e.what());
     return 1;
   }
-  return 0;
+  return all_equal ? 0 : 1;
 }

@@ -2,7 +2,9 @@
 // A backend turns chunks of text into one batch table: tokenize + reduceByKey. The CPU backend runs
 // the kernels of kernels/cpu on oneTBB; the CUDA backend runs kernels/cuda on a GPU. Both implement
 // the semantics of kernels/tokenize, so they give identical tables.
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -28,11 +30,28 @@ class backend {
 
   // A count table resident where this backend computes (for state and window views).
   virtual std::unique_ptr<count_table> make_count_table() { return make_host_count_table(); }
+
+  // The largest chunk add_chunk accepts (checked against --buffer-mb at start).
+  virtual std::size_t max_chunk_bytes() const { return SIZE_MAX; }
 };
 
 enum class backend_kind { automatic, cpu, cuda };
 
 // Throws std::runtime_error with a one-line reason when the requested backend cannot run here.
 std::unique_ptr<backend> make_backend(backend_kind kind);
+
+// What make_backend knows of the CUDA backend: usable devices (or why none) and how to construct it,
+// which may still throw (busy or exclusive-mode device, out of memory).
+struct cuda_option {
+  int devices = 0;
+  std::string reason;
+  std::function<std::unique_ptr<backend>()> make;
+};
+
+// make_backend's rule: cpu; cuda, or one line saying why not; auto: cuda if it constructs, else cpu.
+std::unique_ptr<backend> choose_backend(backend_kind kind, const cuda_option& cuda);
+
+// Throws std::invalid_argument when chunks of `bytes` (the ingest buffer) exceed what b accepts.
+void check_chunk_bytes(const backend& b, std::size_t bytes);
 
 }  // namespace wcs

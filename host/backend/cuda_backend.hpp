@@ -89,6 +89,8 @@ class counter_backend final : public backend {
 
   std::unique_ptr<count_table> make_count_table() override { return std::make_unique<dense_count_table<Counts>>(); }
 
+  std::size_t max_chunk_bytes() const override { return cuda::max_chunk_bytes; }
+
   Counter& counter() { return counter_; }
 
  private:

@@ -71,6 +71,7 @@ int run(const wcs::options& o) {
   auto backend = wcs::make_backend(o.backend == "cpu" ? wcs::backend_kind::cpu
                                    : o.backend == "cuda" ? wcs::backend_kind::cuda
                                                          : wcs::backend_kind::automatic);
+  wcs::check_chunk_bytes(*backend, o.buffer_mb << 20);
   wcs::engine_config config;
   config.num = o.num;
   config.output_prefix = o.output;

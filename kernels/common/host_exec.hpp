@@ -9,6 +9,8 @@
 //   inclusive_sum(n, in, out)          out[i] = in(0) + ... + in(i), in(i) -> uint32
 //   exclusive_sum(n, in, out)          out[i] = in[0] + ... + in[i-1] over uint64
 //   zero/copy/upload/download/read     memory operations; upload/download/read wait for completion
+//   allocate<T>(n)                     uninitialised, like cudaMalloc (here: poisoned, so a read before
+//                                      the first write shows up as garbage, not as a lucky zero)
 //   upload_input / consume_input / release_input / wait_input
 //                                      the double-buffered input copy (no-ops here but the memcpy)
 // Every operation is ordered after the previous ones (one stream); here they are simply synchronous.
@@ -16,9 +18,11 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 namespace wcs {
@@ -29,7 +33,10 @@ class host_exec {
   class buffer {
    public:
     buffer() = default;
-    explicit buffer(std::size_t n) : v_(n) {}
+    explicit buffer(std::size_t n) : v_(n) {
+      static_assert(std::is_trivially_copyable_v<T>);
+      if (n != 0) std::memset(static_cast<void*>(v_.data()), poison_byte, n * sizeof(T));
+    }
     T* data() { return v_.data(); }
     const T* data() const { return v_.data(); }
     std::size_t size() const { return v_.size(); }
@@ -38,8 +45,13 @@ class host_exec {
     std::vector<T> v_;
   };
 
-  // parallel: run bodies on oneTBB worker threads (exercises the atomics); else one thread, in order.
-  explicit host_exec(bool parallel = true) : parallel_(parallel) {}
+  static constexpr std::uint8_t poison_byte = 0xA5;
+
+  // for_each runs on oneTBB worker threads (exercising the atomics) from `serial_below` items on, in
+  // ranges of half that; below it, on the calling thread in order. A tiny threshold makes every
+  // kernel of a small test concurrent; serial() never is.
+  explicit host_exec(std::size_t serial_below = 8192) : serial_below_(std::max<std::size_t>(serial_below, 2)) {}
+  static host_exec serial() { return host_exec(SIZE_MAX); }
 
   template <class T>
   buffer<T> allocate(std::size_t n) const {
@@ -48,11 +60,11 @@ class host_exec {
 
   template <class Body>
   void for_each(std::size_t n, const Body& body) const {
-    if (!parallel_ || n < 2 * grain) {
+    if (n < serial_below_) {
       for (std::size_t i = 0; i < n; ++i) body(i);
       return;
     }
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, grain), [&](const tbb::blocked_range<std::size_t>& r) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, serial_below_ / 2), [&](const tbb::blocked_range<std::size_t>& r) {
       for (std::size_t i = r.begin(); i < r.end(); ++i) body(i);
     });
   }
@@ -101,8 +113,7 @@ class host_exec {
   void wait_input(int /*slot*/) const {}
 
  private:
-  static constexpr std::size_t grain = 4096;
-  bool parallel_;
+  std::size_t serial_below_;
 };
 
 }  // namespace wcs

@@ -8,8 +8,16 @@
 // consume_input makes the compute stream wait for. upload/download/read wait for the compute stream;
 // everything else is asynchronous.
 //
+// Lifetimes: device buffers are allocated and freed in stream order on `compute` (cudaMallocAsync /
+// cudaFreeAsync), so a buffer dropped while kernels that read it are still queued (table growth,
+// arena and scratch reallocation) lives until they are done, without stalling the device as cudaFree
+// may. The copy stream writes only into input buffers; after an allocation it waits for `compute` so
+// it never touches memory before the allocation is ordered.
+//
 // Kernels: for_each_kernel is a grid-stride loop, one thread per index, 256 threads per block and at
-// most 32 blocks per SM (enough to fill it; the loop covers the rest).
+// most 32 blocks per SM (enough to fill it; the loop covers the rest). With WCS_CUDA_SYNC=1 in the
+// environment every kernel and scan is followed by a stream synchronization and check, so a kernel
+// fault is reported under the kernel's own name (debugging only: it removes all overlap).
 #include <cuda_runtime.h>
 
 #include <cub/device/device_scan.cuh>
@@ -19,10 +27,13 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <string>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include "kernels/cuda/device.hpp"
+#include "kernels/cuda/pinned_staging.hpp"
 
 namespace wcs::cuda {
 
@@ -30,21 +41,26 @@ namespace wcs::cuda {
 void check(cudaError_t e, const char* call);
 #define WCS_CUDA_CHECK(call) ::wcs::cuda::check((call), #call)
 
+// The demangled name of a kernel body type, for error messages.
+std::string body_name(const char* mangled);
+
 template <class T>
 class device_buffer {
  public:
   device_buffer() = default;
-  explicit device_buffer(std::size_t n) : n_(n) {
-    if (n != 0) WCS_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&p_), n * sizeof(T)));
+  device_buffer(std::size_t n, cudaStream_t stream) : n_(n), stream_(stream) {
+    if (n != 0) WCS_CUDA_CHECK(cudaMallocAsync(reinterpret_cast<void**>(&p_), n * sizeof(T), stream));
   }
-  device_buffer(device_buffer&& o) noexcept : p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)) {}
+  device_buffer(device_buffer&& o) noexcept
+      : p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)), stream_(o.stream_) {}
   device_buffer& operator=(device_buffer&& o) noexcept {
     std::swap(p_, o.p_);
     std::swap(n_, o.n_);
+    std::swap(stream_, o.stream_);
     return *this;
   }
   ~device_buffer() {
-    if (p_ != nullptr) cudaFree(p_);  // synchronizes the device: no kernel still uses it
+    if (p_ != nullptr) cudaFreeAsync(p_, stream_);  // after the work already queued on the stream
   }
   T* data() { return p_; }
   const T* data() const { return p_; }
@@ -53,6 +69,7 @@ class device_buffer {
  private:
   T* p_ = nullptr;
   std::size_t n_ = 0;
+  cudaStream_t stream_ = nullptr;
 };
 
 template <class Body>
@@ -73,8 +90,10 @@ class cuda_exec {
   cuda_exec& operator=(const cuda_exec&) = delete;
 
   template <class T>
-  buffer<T> allocate(std::size_t n) const {
-    return buffer<T>(n);
+  buffer<T> allocate(std::size_t n) {
+    buffer<T> b(n, compute_);
+    if (n != 0) order_copy_after_compute();
+    return b;
   }
 
   template <class Body>
@@ -86,20 +105,21 @@ class cuda_exec {
     for_each_kernel<<<blocks, threads, 0, compute_>>>(n, body);
     WCS_CUDA_CHECK(cudaGetLastError());
     end(t);
+    if (sync_each_launch_) check_launch("kernel " + body_name(typeid(Body).name()));
   }
 
   template <class In>
   void inclusive_sum(std::size_t n, const In& in, std::uint32_t* out) {
     const auto it = thrust::make_transform_iterator(thrust::counting_iterator<std::size_t>(0), in);
     scan([&](void* temp, std::size_t& bytes) {
-      return cub::DeviceScan::InclusiveSum(temp, bytes, it, out, static_cast<std::uint32_t>(n), compute_);
-    });
+      return cub::DeviceScan::InclusiveSum(temp, bytes, it, out, static_cast<std::int64_t>(n), compute_);
+    }, "cub::DeviceScan::InclusiveSum");
   }
 
   void exclusive_sum(std::size_t n, const std::uint64_t* in, std::uint64_t* out) {
     scan([&](void* temp, std::size_t& bytes) {
-      return cub::DeviceScan::ExclusiveSum(temp, bytes, in, out, static_cast<std::uint32_t>(n), compute_);
-    });
+      return cub::DeviceScan::ExclusiveSum(temp, bytes, in, out, static_cast<std::int64_t>(n), compute_);
+    }, "cub::DeviceScan::ExclusiveSum");
   }
 
   template <class T>
@@ -142,15 +162,24 @@ class cuda_exec {
 
   void transfer(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind, timing_kind what);
 
-  // CUB's two-call temporary storage protocol, with one growing buffer.
+  // The copy stream waits for the work queued on compute so far (after an allocation there).
+  void order_copy_after_compute();
+  // WCS_CUDA_SYNC: waits for the compute stream and reports an error under `what`.
+  void check_launch(const std::string& what);
+  // Destroys what the constructor made (also when it failed partway).
+  void release() noexcept;
+
+  // CUB's two-call temporary storage protocol, with one growing buffer (the old one is freed in
+  // stream order, after the scan that may still use it).
   template <class Call>
-  void scan(Call&& call) {
+  void scan(Call&& call, const char* what) {
     std::size_t bytes = 0;
     WCS_CUDA_CHECK(call(nullptr, bytes));
-    if (bytes > temp_.size()) temp_ = device_buffer<std::uint8_t>(bytes);
+    if (bytes > temp_.size()) temp_ = device_buffer<std::uint8_t>(bytes, compute_);
     const int t = begin(timing_kind::kernel, 0);
     WCS_CUDA_CHECK(call(temp_.data(), bytes));
     end(t);
+    if (sync_each_launch_) check_launch(what);
   }
 
   struct timed {
@@ -164,11 +193,12 @@ class cuda_exec {
   cudaStream_t copy_ = nullptr;
   cudaEvent_t copied_[2] = {};
   cudaEvent_t released_[2] = {};
+  cudaEvent_t allocated_ = nullptr;
   std::size_t max_blocks_ = 0;
   device_buffer<std::uint8_t> temp_;
-  std::uint8_t* staging_ = nullptr;  // pinned, for input that is not pinned already
-  std::size_t staging_bytes_ = 0;
+  pinned_staging staging_;  // for input that is not pinned already
   bool profile_;
+  bool sync_each_launch_ = false;
   std::vector<timed> timed_;
 };
 

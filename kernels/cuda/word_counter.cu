@@ -1,4 +1,9 @@
 // The CUDA executor, device discovery and word_counter<cuda_exec> (the one instantiation).
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -40,34 +45,82 @@ device_info probe() {
   return info;
 }
 
-cuda_exec::cuda_exec(bool profile) : profile_(profile) {
-  WCS_CUDA_CHECK(cudaStreamCreateWithFlags(&compute_, cudaStreamNonBlocking));
-  WCS_CUDA_CHECK(cudaStreamCreateWithFlags(&copy_, cudaStreamNonBlocking));
-  for (int s = 0; s < 2; ++s) {
-    WCS_CUDA_CHECK(cudaEventCreateWithFlags(&copied_[s], cudaEventDisableTiming));
-    WCS_CUDA_CHECK(cudaEventCreateWithFlags(&released_[s], cudaEventDisableTiming));
+namespace {
+
+void* allocate_pinned(std::size_t bytes) {
+  void* p = nullptr;
+  WCS_CUDA_CHECK(cudaHostAlloc(&p, bytes, cudaHostAllocDefault));
+  return p;
+}
+
+void release_pinned(void* p) { cudaFreeHost(p); }
+
+bool sync_each_launch_requested() {
+  const char* v = std::getenv("WCS_CUDA_SYNC");
+  return v != nullptr && *v != '\0' && std::strcmp(v, "0") != 0;
+}
+
+}  // namespace
+
+std::string body_name(const char* mangled) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
+  return status == 0 && name != nullptr ? name.get() : mangled;
+}
+
+cuda_exec::cuda_exec(bool profile)
+    : staging_(allocate_pinned, release_pinned), profile_(profile), sync_each_launch_(sync_each_launch_requested()) {
+  try {
+    WCS_CUDA_CHECK(cudaStreamCreateWithFlags(&compute_, cudaStreamNonBlocking));
+    WCS_CUDA_CHECK(cudaStreamCreateWithFlags(&copy_, cudaStreamNonBlocking));
+    for (int s = 0; s < 2; ++s) {
+      WCS_CUDA_CHECK(cudaEventCreateWithFlags(&copied_[s], cudaEventDisableTiming));
+      WCS_CUDA_CHECK(cudaEventCreateWithFlags(&released_[s], cudaEventDisableTiming));
+    }
+    WCS_CUDA_CHECK(cudaEventCreateWithFlags(&allocated_, cudaEventDisableTiming));
+    int device = 0;
+    int sms = 0;
+    int pools = 0;
+    WCS_CUDA_CHECK(cudaGetDevice(&device));
+    WCS_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+    WCS_CUDA_CHECK(cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, device));
+    if (pools == 0) throw std::runtime_error("CUDA device without stream-ordered allocation (cudaMallocAsync)");
+    max_blocks_ = static_cast<std::size_t>(sms) * 32;
+  } catch (...) {
+    release();
+    throw;
   }
-  int device = 0;
-  int sms = 0;
-  WCS_CUDA_CHECK(cudaGetDevice(&device));
-  WCS_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  max_blocks_ = static_cast<std::size_t>(sms) * 32;
 }
 
 cuda_exec::~cuda_exec() {
-  cudaStreamSynchronize(copy_);
-  cudaStreamSynchronize(compute_);
+  if (copy_ != nullptr) cudaStreamSynchronize(copy_);
+  if (compute_ != nullptr) cudaStreamSynchronize(compute_);
+  release();
+}
+
+void cuda_exec::release() noexcept {
+  temp_ = device_buffer<std::uint8_t>();  // freed on compute, before it is destroyed
+  staging_.release();
   for (const timed& t : timed_) {
     cudaEventDestroy(t.start);
     cudaEventDestroy(t.stop);
   }
-  for (int s = 0; s < 2; ++s) {
-    cudaEventDestroy(copied_[s]);
-    cudaEventDestroy(released_[s]);
+  timed_.clear();
+  for (cudaEvent_t* e : {&copied_[0], &copied_[1], &released_[0], &released_[1], &allocated_}) {
+    if (*e != nullptr) cudaEventDestroy(std::exchange(*e, nullptr));
   }
-  if (staging_ != nullptr) cudaFreeHost(staging_);
-  cudaStreamDestroy(copy_);
-  cudaStreamDestroy(compute_);
+  if (copy_ != nullptr) cudaStreamDestroy(std::exchange(copy_, nullptr));
+  if (compute_ != nullptr) cudaStreamDestroy(std::exchange(compute_, nullptr));
+}
+
+void cuda_exec::order_copy_after_compute() {
+  WCS_CUDA_CHECK(cudaEventRecord(allocated_, compute_));
+  WCS_CUDA_CHECK(cudaStreamWaitEvent(copy_, allocated_, 0));
+}
+
+void cuda_exec::check_launch(const std::string& what) {
+  const cudaError_t e = cudaStreamSynchronize(compute_);
+  check(e, (what + " (WCS_CUDA_SYNC)").c_str());
 }
 
 int cuda_exec::begin(timing_kind kind, std::size_t bytes, cudaStream_t stream) {
@@ -102,14 +155,9 @@ void cuda_exec::upload_input(int slot, std::uint8_t* dst, std::span<const std::u
   if (attributes.type != cudaMemoryTypeHost) {
     // Pageable input goes through one pinned staging buffer: free again, since add_chunk waited
     // for the previous copy (wait_input) before returning.
-    if (staging_bytes_ < text.size()) {
-      if (staging_ != nullptr) WCS_CUDA_CHECK(cudaFreeHost(staging_));
-      staging_ = nullptr;
-      WCS_CUDA_CHECK(cudaHostAlloc(reinterpret_cast<void**>(&staging_), text.size(), cudaHostAllocDefault));
-      staging_bytes_ = text.size();
-    }
-    std::memcpy(staging_, src, text.size());
-    src = staging_;
+    std::uint8_t* staged = staging_.reserve(text.size());
+    std::memcpy(staged, src, text.size());
+    src = staged;
   }
   const int t = begin(timing_kind::h2d, text.size(), copy_);
   WCS_CUDA_CHECK(cudaMemcpyAsync(dst, src, text.size(), cudaMemcpyHostToDevice, copy_));

@@ -145,7 +145,7 @@ class word_counter {
   }
 
   word_table_ref table_ref(chunk_words chunk, std::uint32_t* retry_out) {
-    return {keys_.data(),      counts_.data(),    ids_.data(), capacity_ - 1, static_cast<std::uint32_t>(capacity_ / 2),
+    return {keys_.data(),      counts_.data(),    ids_.data(), capacity_ - 1, fill_limit(),
             touched_list_.data(), new_slots_.data(), arena_.data(), counters_.data(), chunk, retry_out};
   }
 
@@ -186,7 +186,11 @@ class word_counter {
     exec_.for_each(c.words, insert_body{table_ref(words, retry_[0].data()), nullptr});
     c = exec_.read(counters_.data());
     while (c.retries != 0) {
-      grow(std::size_t{c.filled} + c.retries, words);
+      // The retry list holds occurrences, repeats included, so its length says nothing about how
+      // many words are new: double only while the table is really at its limit. Growth then happens
+      // with more than capacity/2 distinct words, so the capacity stays below 4x the distinct words.
+      // Below the limit (a reservation rolled back after a lost race) the retries go in as they are.
+      if (c.filled >= fill_limit()) grow(words);
       exec_.zero(&counters_.data()->retries, 1);
       exec_.for_each(c.retries, insert_body{table_ref(words, retry_[list ^ 1].data()), retry_[list].data()});
       list ^= 1;
@@ -214,11 +218,12 @@ class word_counter {
     exec_.zero(counts_.data(), capacity);
   }
 
-  // Doubles the table until `required` slots fit under the fill limit (half the capacity), moving
-  // every entry (chunk words included: `words` is the current chunk).
-  void grow(std::size_t required, chunk_words words) {
-    std::size_t capacity = capacity_ * 2;
-    while (capacity / 2 < required) capacity *= 2;
+  std::uint32_t fill_limit() const { return static_cast<std::uint32_t>(capacity_ / 2); }
+
+  // Doubles the table, moving every entry (chunk words included: `words` is the current chunk). The
+  // old arrays are released after the rehash that reads them, in stream order (see cuda_exec).
+  void grow(chunk_words words) {
+    const std::size_t capacity = capacity_ * 2;
     buffer<std::uint64_t> keys = std::move(keys_);
     buffer<std::uint64_t> counts = std::move(counts_);
     buffer<std::uint32_t> ids = std::move(ids_);

@@ -5,11 +5,14 @@
 
 #include <cuda_runtime.h>
 
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "host/backend/cpu_backend.hpp"
 #include "host/backend/cuda_backend.hpp"
+#include "ingest/core/host_buffer.hpp"
 #include "kernels/cuda/cuda_exec.cuh"
 #include "kernels/cuda/device.hpp"
 #include "kernels/cuda/hash.hpp"
@@ -98,6 +101,59 @@ TEST(GpuDevice, RandomStreamsMatchCpuBackend) {
     std::vector<std::vector<std::string>> batches;
     for (int b = 0; b < 10; ++b) batches.push_back(test::chunks_of(test::random_lines(rng, 2000, 20000), 4096 + 60000 * (b % 2)));
     test::expect_same_as_cpu(gpu, batches, 3, seed == 2 ? 3 : 0);
+  }
+}
+
+// The production upload path: chunks come from one pinned buffer (ingest's host_buffer) that is
+// overwritten as soon as add_chunk returns, as the ingest ring reuses its buffers. Any copy still
+// reading it after add_chunk returned would count the overwritten bytes.
+TEST(GpuDevice, PinnedBufferReusedRightAfterEachCallMatchesCpuBackend) {
+  WCS_SKIP_WITHOUT_DEVICE("the pinned upload path (one host_buffer reused right after each add_chunk)");
+  std::mt19937_64 rng(4);
+  device_backend gpu("cuda", std::size_t{64});
+  cpu_backend cpu;
+  dictionary gpu_dict;
+  dictionary cpu_dict;
+  batch_table gpu_out;
+  batch_table cpu_out;
+  host_buffer pinned(std::size_t{1} << 20);
+  ASSERT_TRUE(pinned.pinned()) << "cudaHostAlloc failed: the test would exercise the pageable path";
+  for (int b = 0; b < 8; ++b) {
+    SCOPED_TRACE("batch " + std::to_string(b));
+    for (const std::string& chunk : test::chunks_of(test::random_lines(rng, 3000, 20000), 8192 + 100000 * (b % 3))) {
+      ASSERT_LE(chunk.size(), std::size_t{1} << 20);
+      std::memcpy(pinned.data(), chunk.data(), chunk.size());
+      gpu.add_chunk({pinned.data(), chunk.size()});
+      std::memset(pinned.data(), 'z', chunk.size());  // the next chunk's bytes, as far as the device knows
+      test::add_text(cpu, chunk);
+    }
+    EXPECT_EQ(gpu.finish_batch(gpu_dict, gpu_out), cpu.finish_batch(cpu_dict, cpu_out));
+    EXPECT_EQ(test::to_map(gpu_out, gpu_dict), test::to_map(cpu_out, cpu_dict));
+  }
+}
+
+// WCS_CUDA_SYNC=1: every launch synchronized and checked; the results stay the same.
+TEST(GpuDevice, SyncEachLaunchGivesTheSameTables) {
+  WCS_SKIP_WITHOUT_DEVICE("the CUDA backend with WCS_CUDA_SYNC=1");
+  setenv("WCS_CUDA_SYNC", "1", 1);
+  device_backend gpu("cuda", std::size_t{64});
+  unsetenv("WCS_CUDA_SYNC");
+  std::mt19937_64 rng(6);
+  std::vector<std::vector<std::string>> batches;
+  for (int b = 0; b < 3; ++b) batches.push_back(test::chunks_of(test::random_lines(rng, 2000, 5000), 30000));
+  test::expect_same_as_cpu(gpu, batches);
+}
+
+// Without a usable device the executor's constructor fails at its first call, cleaning up what it
+// made, with the failing call named.
+TEST(GpuDevice, ConstructionFailsWithTheCallNamedWithoutDevice) {
+  const cuda_probe probe = probe_cuda();
+  if (probe.devices > 0) GTEST_SKIP() << "a CUDA device is present: the failing construction was not run";
+  try {
+    cuda::device_word_counter counter(64);
+    FAIL() << "constructed without a device";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("CUDA error in cudaStreamCreateWithFlags", 0), 0u) << e.what();
   }
 }
 

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <stdexcept>
 #include <random>
 #include <string>
 #include <thread>
@@ -14,6 +16,7 @@
 #include "kernels/common/host_exec.hpp"
 #include "kernels/cuda/dense_counts.hpp"
 #include "kernels/cuda/hash.hpp"
+#include "kernels/cuda/pinned_staging.hpp"
 #include "kernels/cuda/tokenize_ref.hpp"
 #include "kernels/cuda/word_counter.hpp"
 #include "kernels/cuda/word_table_ref.hpp"
@@ -178,7 +181,7 @@ TEST(GpuWordTable, ConcurrentInsertsFromThreads) {
 TEST(GpuWordTable, FillLimitSendsWordsToRetry) {
   host_chunk c("a b c d e f g h i j a b c\n");
   host_table t(8, c.ref().words());  // fill limit 4
-  host_exec(false).for_each(c.counters.words, cuda::insert_body{t.ref, nullptr});
+  host_exec::serial().for_each(c.counters.words, cuda::insert_body{t.ref, nullptr});
   EXPECT_EQ(t.counters.filled, 4u);
   EXPECT_EQ(t.counters.retries, 6u);  // e..j
   EXPECT_EQ(t.counters.touched, 4u);
@@ -191,7 +194,152 @@ TEST(GpuWordCounter, GrowsWithoutLosingCounts) {
   std::vector<std::vector<std::string>> batches;
   for (int b = 0; b < 4; ++b) batches.push_back(test::chunks_of(test::random_lines(rng, 3000, 5000), 8192));
   test::expect_same_as_cpu(gpu, batches);
-  EXPECT_GE(gpu.counter().capacity(), 4096u);
+  EXPECT_GE(gpu.counter().capacity(), 512u) << "grew";
+}
+
+// Counts of `words`, each occurrence once (the sequential reference).
+test::word_counts count_words(const std::vector<std::string>& words) {
+  test::word_counts m;
+  for (const std::string& w : words) ++m[w];
+  return m;
+}
+
+// One batch of `chunks` through the counter, as word -> count (ids interned in `dict`).
+test::word_counts count_batch(host_gpu_backend& gpu, dictionary& dict, const std::vector<std::string>& chunks) {
+  for (const std::string& c : chunks) test::add_text(gpu, c);
+  batch_table out;
+  gpu.finish_batch(dict, out);
+  return test::to_map(out, dict);
+}
+
+// The retry list holds occurrences: 1 M occurrences of two new words meeting the fill limit must not
+// size the table for a million words. Growth doubles only while the table is at its limit.
+TEST(GpuWordCounter, GrowthFollowsDistinctWordsNotOccurrences) {
+  std::string chunk;
+  for (int i = 0; i < 40; ++i) chunk += "w" + std::to_string(i) + (i % 10 == 9 ? "\n" : " ");
+  for (int i = 0; i < 500000; ++i) chunk += i % 8 == 7 ? "x y\n" : "x y ";
+  chunk += "\n";
+  for (const std::size_t serial_below : {std::size_t{8}, std::size_t{8192}, SIZE_MAX}) {
+    SCOPED_TRACE(serial_below);
+    host_gpu_backend gpu("host-gpu", 64, host_exec(serial_below));
+    dictionary dict;
+    const test::word_counts counts = count_batch(gpu, dict, {chunk});
+    ASSERT_EQ(counts.size(), 42u);
+    EXPECT_EQ(counts.at("x"), 500000u);
+    EXPECT_EQ(counts.at("w39"), 1u);
+    EXPECT_LE(gpu.counter().capacity(), 4 * counts.size()) << "capacity " << gpu.counter().capacity();
+  }
+}
+
+// Realistic text from the minimum size: after every batch the capacity is at most 4x the distinct
+// words the table holds (it never shrinks, so the bound is checked against all words seen).
+TEST(GpuWordCounter, CapacityStaysWithinFourTimesDistinctWords) {
+  std::mt19937_64 rng(21);
+  host_gpu_backend gpu("host-gpu", 64, host_exec(8));
+  dictionary dict;
+  test::word_counts seen;
+  for (int b = 0; b < 6; ++b) {
+    const std::string text = test::random_lines(rng, 4000, 3000 + 3000 * b);
+    EXPECT_EQ(count_batch(gpu, dict, test::chunks_of(text, 20000)), count_words(test::words_sequential(text)));
+    for (const std::string& w : test::words_sequential(text)) seen[w] = 1;
+    EXPECT_LE(gpu.counter().capacity(), std::max<std::size_t>(64, 4 * seen.size())) << "batch " << b;
+  }
+}
+
+// Every kernel concurrent (host_exec from 8 items on): reservations rolled back at the fill limit,
+// lost CASes, retries under contention, rehash and materialize racing, over many seeds, against a
+// sequential count. Chunks of ~200 k words with malformed UTF-8, from the minimum table size.
+TEST(GpuWordCounter, ConcurrentPathsMatchSequentialCountOverSeeds) {
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    host_gpu_backend gpu("host-gpu", 64, host_exec(8));
+    dictionary dict;
+    // Batch 1: one ~200 k-word chunk (growth from 64 slots inside it). Batch 2: the same vocabulary
+    // and new words over several chunks (known words, materialized words, arena growth).
+    const std::string first = test::random_lines(rng, 33000, 20000);
+    ASSERT_EQ(count_batch(gpu, dict, {first}), count_words(test::words_sequential(first)));
+    const std::string second = test::random_lines(rng, 6000, 40000);
+    ASSERT_EQ(count_batch(gpu, dict, test::chunks_of(second, 9000)), count_words(test::words_sequential(second)));
+  }
+}
+
+// Poisoned, not zeroed: a kernel reading memory before writing it sees garbage, as on a device.
+TEST(GpuHostExec, BuffersStartPoisoned) {
+  const host_exec exec;
+  auto b = exec.allocate<std::uint64_t>(3);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(b.data()[i], 0xA5A5A5A5A5A5A5A5ull);
+}
+
+TEST(GpuHostExec, SerialThresholdIsAParameter) {
+  std::vector<std::thread::id> who(20000);
+  host_exec::serial().for_each(who.size(), [&](std::size_t i) { who[i] = std::this_thread::get_id(); });
+  EXPECT_TRUE(std::all_of(who.begin(), who.end(), [](std::thread::id t) { return t == std::this_thread::get_id(); }));
+  std::vector<int> hits(100, 0);
+  host_exec(4).for_each(hits.size(), [&](std::size_t i) { ++hits[i]; });  // ranges of 2: one call per index still
+  EXPECT_TRUE(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+}
+
+// A failed pinned allocation leaves the staging empty (size 0), so the next chunk allocates again
+// instead of copying into a null buffer.
+bool fail_next_pinned = false;
+void* fake_pinned_allocate(std::size_t bytes) {
+  if (std::exchange(fail_next_pinned, false)) throw std::runtime_error("CUDA error in cudaHostAlloc: out of memory");
+  return ::operator new(bytes);
+}
+void fake_pinned_release(void* p) { ::operator delete(p); }
+
+TEST(GpuPinnedStaging, FailedAllocationLeavesItEmpty) {
+  cuda::pinned_staging staging(fake_pinned_allocate, fake_pinned_release);
+  ASSERT_NE(staging.reserve(100), nullptr);
+  EXPECT_EQ(staging.size(), 100u);
+  EXPECT_EQ(staging.reserve(50), staging.data()) << "a smaller chunk reuses the buffer";
+  fail_next_pinned = true;
+  EXPECT_THROW(staging.reserve(1000), std::runtime_error);
+  EXPECT_EQ(staging.data(), nullptr);
+  EXPECT_EQ(staging.size(), 0u);
+  std::uint8_t* p = staging.reserve(10);  // a later, smaller chunk: a fresh buffer, not a null one
+  ASSERT_NE(p, nullptr);
+  p[9] = 1;
+  EXPECT_EQ(staging.size(), 10u);
+}
+
+// A backend that cannot be constructed (busy or exclusive-mode device, out of memory).
+std::unique_ptr<backend> throwing_cuda_backend() { throw std::runtime_error("CUDA error in cudaStreamCreateWithFlags: busy"); }
+std::unique_ptr<backend> working_cuda_backend() { return std::make_unique<host_gpu_backend>("cuda", 64); }
+
+TEST(GpuBackendChoice, AutoFallsBackWhenTheCudaBackendThrows) {
+  EXPECT_EQ(choose_backend(backend_kind::automatic, {1, "", throwing_cuda_backend})->name(), "cpu");
+  EXPECT_EQ(choose_backend(backend_kind::automatic, {0, "no CUDA device (none)", throwing_cuda_backend})->name(), "cpu");
+  EXPECT_EQ(choose_backend(backend_kind::automatic, {1, "", working_cuda_backend})->name(), "cuda");
+  EXPECT_EQ(choose_backend(backend_kind::cpu, {1, "", working_cuda_backend})->name(), "cpu");
+}
+
+TEST(GpuBackendChoice, CudaRefusesInOneLine) {
+  try {
+    choose_backend(backend_kind::cuda, {1, "", throwing_cuda_backend});
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "--backend cuda: CUDA error in cudaStreamCreateWithFlags: busy");
+  }
+  try {
+    choose_backend(backend_kind::cuda, {0, "no CUDA device (none)", working_cuda_backend});
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "--backend cuda: no CUDA device (none)");
+  }
+}
+
+TEST(GpuBackendChoice, BufferSizeCheckedAgainstTheBackend) {
+  const host_gpu_backend gpu("cuda", 64);
+  EXPECT_NO_THROW(check_chunk_bytes(gpu, std::size_t{1023} << 20));
+  try {
+    check_chunk_bytes(gpu, std::size_t{1024} << 20);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "--buffer-mb 1024: the cuda backend takes chunks of at most 1023 MiB");
+  }
+  EXPECT_NO_THROW(check_chunk_bytes(cpu_backend(), std::size_t{4096} << 20));
 }
 
 TEST(GpuWordCounter, TokenizerCasesMatchCpuBackend) {
@@ -221,7 +369,7 @@ TEST(GpuWordCounter, RandomStreamsMatchCpuBackend) {
 
 TEST(GpuWordCounter, SerialExecutorGivesTheSameTables) {
   std::mt19937_64 rng(5);
-  host_gpu_backend gpu("host-gpu-serial", std::size_t{1} << 6, host_exec(false));
+  host_gpu_backend gpu("host-gpu-serial", std::size_t{1} << 6, host_exec::serial());
   std::vector<std::vector<std::string>> batches;
   for (int b = 0; b < 5; ++b) batches.push_back(test::chunks_of(test::random_lines(rng, 500), 2000));
   test::expect_same_as_cpu(gpu, batches);
