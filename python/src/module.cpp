@@ -4,6 +4,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
+#include <spdlog/spdlog.h>
 #include <tbb/task_arena.h>
 
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include "host/backend/backend.hpp"
 #include "host/engine/batch_table.hpp"
 #include "host/engine/dictionary.hpp"
+#include "kernels/tokenize/python_space.hpp"
 
 namespace nb = nanobind;
 
@@ -220,10 +222,22 @@ class word_counter {
     pending_.assign(text.begin() + last, text.end());
   }
 
+  // Feeds whole lines to the backend, in chunks it accepts (the CUDA backend's are at most 1 GiB), cut
+  // after ASCII whitespace, which never belongs to a multi-byte character or a word. A word longer
+  // than a chunk is split, as the engine splits a word longer than its buffer.
   void count(bytes_span text) {
-    if (text.empty()) return;
-    arena_.execute([&] { backend_->add_chunk(text); });
-    open_ = true;
+    const std::size_t limit = backend_->max_chunk_bytes();
+    while (!text.empty()) {
+      std::size_t n = text.size();
+      if (n > limit) {
+        n = limit;
+        while (n > 0 && !is_ascii_space(text[n - 1])) --n;
+        if (n == 0) n = limit;
+      }
+      arena_.execute([&] { backend_->add_chunk(text.first(n)); });
+      open_ = true;
+      text = text.subspan(n);
+    }
   }
 
   // Counts what waits in pending_ and adds the backend's open batch to the totals.
@@ -254,6 +268,9 @@ class word_counter {
 
 NB_MODULE(_wcstream, m) {
   using wcs::python::word_counter;
+  // The engine logs its choices (such as "no CUDA device: using the CPU backend") at info level; a
+  // library should not print them into every Python process that counts.
+  spdlog::set_level(spdlog::level::warn);
   m.doc() = "wcstream's native word counting (see the wcstream package)";
   nb::class_<word_counter>(m, "WordCounter",
                            "Counts the words of a text stream fed in pieces, with the engine's semantics: Python's "
