@@ -24,6 +24,9 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
              run, 31 ms after a 2-thread run), likely as freed memory goes back to the host (free page
              reporting) and is slow to touch again. See docs/performance.md.
 
+--json OUT: also writes every figure of the table, each run's wall time and each run's per-batch
+             processing times (the engine's batch log) to OUT, for scripts/perf-report.sh.
+
 Runs are interleaved (baseline, engine, baseline, ...) so machine noise hits all of them alike; the
 table reports medians (wall and CPU time, user + system), lines/s, MB/s, words/s, peak RSS, and ratios
 against the baselines.
@@ -157,8 +160,11 @@ def main():
     ap.add_argument("--pin", action="store_true",
                     help="file mode: also run T threads confined to T CPUs (the whole process, ingest thread included)")
     ap.add_argument("--compare", metavar="BUILD", help="file mode: also run this build's wcstream, interleaved, and compare")
+    ap.add_argument("--ui", action="store_true",
+                    help="file mode: also run with --no-ui, interleaved, and compare (the live view's cost)")
     ap.add_argument("--recache", action="store_true",
                     help="drop the engine's input from the page cache first, so it is read back as from disk")
+    ap.add_argument("--json", metavar="OUT", help="also write the results as JSON to OUT")
     ap.add_argument("--warmup", action="store_true",
                     help="file mode and baselines: run each command once, unmeasured, before each measured run")
     args = ap.parse_args()
@@ -171,6 +177,7 @@ def main():
     wcstream = os.path.join(args.build, "host/cli/wcstream")
     compared = os.path.join(args.compare, "host/cli/wcstream") if args.compare else None
     COMPARED = "wcstream file (compared)"
+    NO_UI = "wcstream file, --no-ui"
     replay = os.path.join(args.build, "ingest/replay/wcs-replay")
     reference = os.path.join(args.build, "bench/wcs-reference-count")
     corpus = args.corpus
@@ -217,11 +224,15 @@ def main():
         add(("reference (unordered_map)", "1"), measure([reference, text])[0])
         for t in threads:
             # The compared build goes first in every other round: a run is coloured by the one before it.
-            pair = [("wcstream file", None, wcstream)] + ([(COMPARED, None, compared)] if compared else [])
-            file_runs = (pair[::-1] if round_ % 2 else pair) + ([("wcstream file, pinned", allowed[:t], wcstream)] if args.pin else [])
-            for what, cpus, binary in file_runs if "file" in modes else []:
+            # The live view listens on any free port (--ui-port 0), so parallel runs never wait for 4040.
+            pair = ([("wcstream file", None, wcstream, ["--ui-port", "0"])] +
+                    ([(COMPARED, None, compared, [])] if compared else []) +
+                    ([(NO_UI, None, wcstream, ["--no-ui"])] if args.ui else []))
+            file_runs = (pair[::-1] if round_ % 2 else pair) + (
+                [("wcstream file, pinned", allowed[:t], wcstream, ["--ui-port", "0"])] if args.pin else [])
+            for what, cpus, binary, extra in file_runs if "file" in modes else []:
                 sample, err, _ = measure([binary, "--file", text, "--batch-lines", str(args.batch_lines),
-                                          "--threads", str(t), "--log-level", "info"], cpus=cpus)
+                                          "--threads", str(t), "--log-level", "info"] + extra, cpus=cpus)
                 got = engine_counts(err)
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
@@ -243,15 +254,27 @@ def main():
     base = {k[0]: median(k) for k in samples if k[1] in ("-", "1") and not k[0].startswith("wcstream")}
     print("%-28s %7s %9s %9s %12s %9s %12s %8s %8s %8s" % ("what", "threads", "median s", "CPU s", "lines/s", "MB/s",
                                                              "words/s", "peak MB", "x wc -w", "x ref"))
+    rows = []
     for (what, t), v in samples.items():
         wall = median((what, t))
         rss = max(s.rss for s in v)
         cpu = median((what, t), "cpu")
         scale = args.repeat if what == "wcstream socket" else 1
         per_s = lambda x: x * scale / wall
+        rows.append({"what": what, "threads": t, "median_s": wall, "cpu_s": cpu, "lines_per_s": per_s(lines),
+                     "mb_per_s": per_s(text_bytes) / 1e6, "words_per_s": per_s(words), "peak_mb": rss,
+                     "x_wc": base["wc -w"] / wall * scale, "x_reference": base["reference (unordered_map)"] / wall * scale,
+                     "walls_s": [s.wall for s in v],
+                     "later_batches_lines_per_s": statistics.median(later_batches[(what, t)]) if (what, t) in later_batches else None,
+                     "batch_ms": [[1000 * b for b in r[0]] for r in parts.get((what, t), [])]})
         print("%-28s %7s %9.3f %9.3f %12.0f %9.1f %12.0f %8.0f %8.2f %8.2f" % (
             what, t, wall, cpu, per_s(lines), per_s(text_bytes) / 1e6, per_s(words), rss,
             base["wc -w"] / wall * scale, base["reference (unordered_map)"] / wall * scale))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"corpus": corpus, "bytes": text_bytes, "lines": lines, "words": words, "distinct": distinct,
+                       "runs": args.runs, "batch_lines": args.batch_lines, "repeat": args.repeat,
+                       "machine": {"cores": os.cpu_count(), "cpu": cpu_model()}, "rows": rows}, f, indent=1)
     most = str(max(threads))
 
     def print_scaling(rows, per_second, indent="", width=22):
@@ -267,6 +290,12 @@ def main():
             print("%s against %s, %s threads: %.2f against %.2f ms, %.2fx" % (
                 args.build, args.compare, t, 1000 * median(("wcstream file", t)), 1000 * median((COMPARED, t)),
                 median((COMPARED, t)) / median(("wcstream file", t))))
+        if ("wcstream file", t) in samples and (NO_UI, t) in samples:
+            ui, no_ui = ("wcstream file", t), (NO_UI, t)
+            print("live view's cost, %s threads (medians, UI against --no-ui): wall %.2f against %.2f ms (%+.2f%%), "
+                  "CPU %.2f against %.2f ms (%+.2f%%)" % (
+                      t, 1000 * median(ui), 1000 * median(no_ui), 100 * (median(ui) / median(no_ui) - 1),
+                      1000 * median(ui, "cpu"), 1000 * median(no_ui, "cpu"), 100 * (median(ui, "cpu") / median(no_ui, "cpu") - 1)))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():

@@ -4,6 +4,7 @@
 #   kjv.txt             the King James Bible (Debian's bible-kjv), one verse per line, repeated to ~40 MB
 #   reviews.json        ~40 MB of synthetic review JSON lines (gen_reviews.py, fixed seed)
 #   sample_reviews.json 60 short English-like reviews for demos (fixed seed)
+#   longtail.json       ~10 MB of synthetic reviews over a long-tail vocabulary (a million words, Zipf 0.9)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,6 +57,17 @@ if [[ $size -ge $target_bytes && $size -lt $((target_bytes + 100000)) ]]; then
 else
   python3 "$here/gen_reviews.py" --mb "$((target_bytes / 1000000))" --seed 42 --out - 2>/dev/null | write_large "$tmp/reviews.json"
   publish "$tmp/reviews.json" "$reviews"
+fi
+
+# longtail.json: most words rare, so most of a batch's words are new to it (the dictionary-bound case).
+longtail="$dir/longtail.json"
+size=$(size_of "$longtail")
+if [[ $size -ge $((target_bytes / 4)) && $size -lt $((target_bytes / 4 + 100000)) ]]; then
+  kept "$longtail"
+else
+  python3 "$here/gen_reviews.py" --mb "$((target_bytes / 4000000))" --seed 43 --vocab 1000000 --zipf 0.9 --out - 2>/dev/null |
+    write_large "$tmp/longtail.json"
+  publish "$tmp/longtail.json" "$longtail"
 fi
 
 # sample_reviews.json: common words only (no pseudo-words, no non-ASCII) so it reads like English.

@@ -15,6 +15,8 @@
 #include "host/cli/options.hpp"
 #include "host/engine/engine.hpp"
 #include "host/engine/make_views.hpp"
+#include "host/ui/stream_metrics.hpp"
+#include "host/ui/ui_server.hpp"
 #include "ingest/core/chunk_ring.hpp"
 #include "ingest/core/file_source.hpp"
 #include "ingest/core/receiver.hpp"
@@ -85,6 +87,21 @@ int run(const wcs::options& o) {
 
   wcs::chunk_ring ring(o.buffers, o.buffer_mb << 20, !source->mapped().empty());
   wcs::event_queue events;
+  // The live view: the engine publishes each batch to `metrics`; the server's thread only reads it.
+  std::unique_ptr<wcs::stream_metrics> metrics;
+  std::unique_ptr<wcs::ui_server> ui;
+  if (o.ui) {
+    const std::string what = o.file.empty() ? fmt::format("socket {}:{}", o.host, o.port) : fmt::format("file {}", o.file);
+    metrics = std::make_unique<wcs::stream_metrics>(wcs::stream_info{what, o.modes, o.batch_ms, o.batch_lines},
+                                                    source->counters());
+    try {
+      ui = std::make_unique<wcs::ui_server>(*metrics, wcs::ui_options{o.ui_host, o.ui_port});
+      config.observer = metrics.get();
+    } catch (const std::runtime_error& e) {
+      // Counting matters more than watching it: the stream runs on without its live view.
+      spdlog::warn("{}; running without the live view", e.what());
+    }
+  }
   wcs::engine eng(*backend, std::move(setup), config);
   spdlog::info("backend {}, batch {} ms, modes {}, first batch {}", backend->name(), o.batch_ms, fmt::join(o.modes, ","),
                policy.first_batch_ms);

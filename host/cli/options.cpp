@@ -55,6 +55,7 @@ void validate(options& o, const std::vector<std::string>& mode_list) {
                                             o.checkpoint_every_ms, o.batch_ms));
   if (o.file.empty() && (o.port < 1 || o.port > 65535)) throw std::invalid_argument(fmt::format("--port {} is not a TCP port (1-65535)", o.port));
   if (o.threads < 0) throw std::invalid_argument("--threads must be 0 (every core) or more");
+  if (o.ui_port < 0 || o.ui_port > 65535) throw std::invalid_argument(fmt::format("--ui-port {} is not a TCP port (0-65535)", o.ui_port));
   if (o.buffer_mb > 4096) throw std::invalid_argument("--buffer-mb must be between 1 and 4096");
 }
 
@@ -95,6 +96,11 @@ parse_result parse_options(int argc, char** argv) {
   app.add_option("--start-ms", o.start_ms, "Time of the first batch in ms since the epoch, with --batch-lines (tests)");
   app.add_option("--buffer-mb", buffer_mb, "Size of one ingest buffer in MiB (the longest line kept whole)")->capture_default_str();
   app.add_option("--buffers", buffers, "Ingest buffers in the ring (memory = buffers x buffer-mb)")->capture_default_str();
+  bool no_ui = false;
+  app.add_flag("--no-ui", no_ui, "Do not serve the live view (streaming page, /metrics, /api/v1)");
+  app.add_option("--ui-port", o.ui_port, "Port of the live view; when taken, the next free one (16 tries); 0: any free port")
+      ->capture_default_str();
+  app.add_option("--ui-host", o.ui_host, "Address the live view listens on (loopback unless asked)")->capture_default_str();
   app.add_option("--log-level", o.log_level, "Log level on stderr")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
   try {
@@ -107,6 +113,7 @@ parse_result parse_options(int argc, char** argv) {
     o.window_ms = to_ms("--window", window_s);
     o.slide_ms = to_ms("--slide", slide_s);
     if (checkpoint_every_s != 0) o.checkpoint_every_ms = to_ms("--checkpoint-interval", checkpoint_every_s);
+    o.ui = !no_ui;
     validate(o, mode_list);
   } catch (const CLI::CallForHelp& e) {
     r.exit_code = app.exit(e);

@@ -29,6 +29,9 @@ struct options {
   std::size_t buffer_mb = 2;
   std::size_t buffers = 8;
   std::string log_level = "info";
+  bool ui = true;                   // the live view (--no-ui turns it off)
+  std::string ui_host = "127.0.0.1";
+  int ui_port = 4040;               // Spark's; taken: the next free one; 0: any free port
 
   bool has_mode(const std::string& m) const;
 };

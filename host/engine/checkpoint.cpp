@@ -389,6 +389,7 @@ void checkpointer::stream_done(const dictionary& words) {
 void checkpointer::write(const dictionary& words) {
   store_.write(meta_.last_batch_ms, encode_checkpoint(meta_, words, state_, window_));
   pending_ = false;
+  ++written_;
   spdlog::debug("checkpoint of batch {} written to {}", meta_.last_batch_ms, store_.dir());
 }
 

@@ -119,6 +119,8 @@ class checkpointer {
   void batch_done(std::int64_t batch_ms, const dictionary& words);
   // The stream ended cleanly: checkpoints the last batch unless already done.
   void stream_done(const dictionary& words);
+  // Checkpoints written since start.
+  std::uint64_t written() const { return written_; }
 
  private:
   void write(const dictionary& words);
@@ -129,6 +131,7 @@ class checkpointer {
   const state_view* state_;
   const window_view* window_;
   bool pending_ = false;  // a batch was applied since the last checkpoint
+  std::uint64_t written_ = 0;
 };
 
 // The default checkpoint interval, Spark's: the smallest multiple of the batch interval >= 10 s.

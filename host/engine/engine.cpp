@@ -84,6 +84,10 @@ void engine::close_batch(const ingest_event& e) {
   spdlog::info("batch {} ({}): {} lines, {} words, {} distinct, {:.2f} MB, processing {:.2f} ms, scheduling delay {:.1f} ms",
                e.batch_ms, format_batch_time(e.batch_ms), batch_lines_, words, batch_.size(), batch_bytes_ / 1e6,
                processing_ms, scheduling_delay_ms);
+  if (config_.observer) {
+    config_.observer->batch_closed({e.batch_ms, batch_lines_, words, batch_.size(), batch_bytes_, processing_ms / 1e3,
+                                    scheduling_delay_ms / 1e3, dict_.size(), checkpoint_ ? checkpoint_->written() : 0});
+  }
   ++totals_.batches;
   totals_.lines += batch_lines_;
   totals_.words += words;
@@ -112,6 +116,10 @@ void engine::emit(view_slot& slot, std::int64_t batch_ms) {
     throw std::runtime_error(fmt::format("cannot write the output: {}", std::strerror(errno)));
   }
   if (slot.files) slot.files->write_batch(batch_ms, records_);
+  if (config_.observer) {
+    const std::size_t shown = std::min(records_.size(), config_.num);
+    config_.observer->view_output(batch_ms, slot.v->mode(), std::span(records_).first(shown), table.size());
+  }
 }
 
 void engine::sample_vocabulary() {

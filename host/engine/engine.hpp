@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/backend/backend.hpp"
+#include "host/engine/batch_observer.hpp"
 #include "host/engine/checkpoint.hpp"
 #include "host/engine/dictionary.hpp"
 #include "host/engine/make_views.hpp"
@@ -27,6 +28,7 @@ struct engine_config {
   // Called before each batch is closed; throws when its input turned out unreadable after it was cut
   // into chunks (a mapped file that shrank: see byte_source::check), so no such batch is emitted.
   std::function<void()> check_input;
+  batch_observer* observer = nullptr;  // live statistics (the UI); none: nothing is published
 };
 
 struct engine_totals {

@@ -1,5 +1,6 @@
 #pragma once
 // Where the engine's text comes from: a TCP server (socketTextStream) or a file / stdin.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +28,13 @@ inline int ms_until(steady_time deadline) {
   return left < 0 ? 0 : static_cast<int>(left > 60000 ? 60000 : left);
 }
 
+// The receiver's state as a live view shows it: written by the ingest thread, read by any.
+struct source_counters {
+  std::atomic<bool> connected{false};
+  std::atomic<std::uint64_t> restarts{0};
+  std::atomic<std::uint64_t> bytes{0};  // received (a mapped file: its size, once mapped)
+};
+
 class byte_source {
  public:
   virtual ~byte_source() = default;
@@ -41,6 +49,11 @@ class byte_source {
   // Throws when bytes of mapped() may have turned out unreadable (the file shrank while mapped, or a
   // read error): they then read as zeros, which must not be counted.
   virtual void check() const {}
+
+  const source_counters& counters() const { return counters_; }
+
+ protected:
+  source_counters counters_;
 };
 
 }  // namespace wcs

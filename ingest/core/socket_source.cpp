@@ -21,6 +21,7 @@ socket_source::~socket_source() {
 }
 
 void socket_source::schedule_restart(const std::string& why) {
+  counters_.restarts.fetch_add(1, std::memory_order_relaxed);
   spdlog::warn("Restarting receiver with delay {} ms: {}", restart_delay_.count(), why);
   retry_at_ = std::chrono::steady_clock::now() + restart_delay_;
 }
@@ -54,6 +55,7 @@ bool socket_source::try_connect(steady_time deadline) {
       const int rcvbuf = 4 << 20;
       ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
       fd_ = fd;
+      counters_.connected.store(true, std::memory_order_relaxed);
       ::freeaddrinfo(found);
       spdlog::info("Connected to {}:{}", host_, port_);
       return true;
@@ -83,11 +85,15 @@ read_result socket_source::read(std::span<std::uint8_t> into, steady_time deadli
     throw std::runtime_error(fmt::format("poll on {}:{} failed: {}", host_, port_, std::strerror(errno)));
   }
   const ssize_t n = ::recv(fd_, into.data(), into.size(), 0);
-  if (n > 0) return {read_status::data, static_cast<std::size_t>(n)};
+  if (n > 0) {
+    counters_.bytes.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
+    return {read_status::data, static_cast<std::size_t>(n)};
+  }
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return {read_status::timeout};
   const std::string why = n == 0 ? "Socket data stream had no more data" : fmt::format("Socket read failed: {}", std::strerror(errno));
   ::close(fd_);
   fd_ = -1;
+  counters_.connected.store(false, std::memory_order_relaxed);
   if (exit_on_close_) {
     spdlog::info("Source {}:{} closed ({}): finishing", host_, port_, why);
     return {read_status::finished};

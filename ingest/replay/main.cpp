@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include <unistd.h>
+
 #include "ingest/replay/payload.hpp"
 #include "ingest/replay/server.hpp"
 
@@ -93,6 +95,9 @@ int run(int argc, char** argv) {
   app.add_option("--wait", opt.wait, "Seconds to wait for a client before exiting with 0; 0 = wait forever")
       ->capture_default_str();
   app.add_option("--clients", raw.clients, "Exit after serving this many clients; 0 = no limit")->capture_default_str();
+  bool progress = false, quiet = false;
+  app.add_flag("--progress", progress, "Show progress on stderr even when it is not a terminal (one line a second)");
+  app.add_flag("--quiet", quiet, "Show no progress (shown by default when stderr is a terminal)")->excludes("--progress");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -101,6 +106,7 @@ int run(int argc, char** argv) {
     return 2;
   }
   if (rate_option->count() > 0) opt.rate = rate;
+  opt.progress = progress || (!quiet && ::isatty(STDERR_FILENO) == 1);
   if (const std::string problem = check_values(raw, opt); !problem.empty()) {
     spdlog::error("{}", problem);
     return 2;

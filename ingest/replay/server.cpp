@@ -11,11 +11,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
+
+#include "ingest/replay/progress.hpp"
 
 namespace wcs {
 
@@ -42,8 +46,9 @@ std::string format_address(const sockaddr_storage& addr) {
 
 clock::duration to_clock(double s) { return std::chrono::duration_cast<clock::duration>(seconds(s)); }
 
-// Sends all of [p, p + n), counting into `sent`; false (with `error`) when the client went away.
-bool send_all(int fd, const char* p, std::size_t n, std::size_t& sent, int& error) {
+// Sends all of [p, p + n), counting into `sent` (read by the progress meter); false (with `error`) when
+// the client went away.
+bool send_all(int fd, const char* p, std::size_t n, std::atomic<std::size_t>& sent, int& error) {
   while (n > 0) {
     // MSG_NOSIGNAL: a client that hangs up must cost an EPIPE, not the process (SIGPIPE).
     const ssize_t k = ::send(fd, p, std::min(n, max_send), MSG_NOSIGNAL);
@@ -54,7 +59,7 @@ bool send_all(int fd, const char* p, std::size_t n, std::size_t& sent, int& erro
     }
     p += k;
     n -= static_cast<std::size_t>(k);
-    sent += static_cast<std::size_t>(k);
+    sent.fetch_add(static_cast<std::size_t>(k), std::memory_order_relaxed);
   }
   return true;
 }
@@ -62,7 +67,7 @@ bool send_all(int fd, const char* p, std::size_t n, std::size_t& sent, int& erro
 }  // namespace
 
 struct replay_server::send_stats {
-  std::size_t bytes = 0;
+  std::atomic<std::size_t> bytes{0};
   int error = 0;  // errno of the failed send; 0 while everything went out
 };
 
@@ -169,22 +174,27 @@ void replay_server::serve(int fd, const std::string& peer) {
   spdlog::info("client {} connected", peer);
   send_stats stats;
   const auto start = clock::now();
+  auto meter = options_.progress ? std::make_unique<progress_meter>(*payload_, options_.repeat, stats.bytes, stderr,
+                                                                    ::isatty(STDERR_FILENO) == 1)
+                                 : nullptr;
   const bool ok = options_.rate        ? send_paced(fd, stats)
                   : options_.delay > 0 ? send_delayed(fd, stats)
                                        : send_full_speed(fd, stats);
+  meter.reset();
   ::close(fd);
   const double elapsed = seconds(clock::now() - start).count();
 
   const std::size_t size = payload_->bytes.size();
+  const std::size_t sent = stats.bytes.load();
   const std::size_t lines =
-      size == 0 ? 0 : stats.bytes / size * payload_->lines() + payload_->lines_within(stats.bytes % size);
+      size == 0 ? 0 : sent / size * payload_->lines() + payload_->lines_within(sent % size);
   // Skipped records count once per pass started, as the tutorial re-reads the file for every client.
   // A failed send implies size > 0.
-  const std::size_t passes_started = ok ? options_.repeat : (stats.bytes + size - 1) / size;
+  const std::size_t passes_started = ok ? options_.repeat : (sent + size - 1) / size;
   const double per_s = elapsed > 0 ? 1 / elapsed : 0;
   const std::string summary =
       fmt::format("sent {} lines, {} bytes, skipped {} records, {:.3f} s, {:.0f} lines/s, {:.2f} MB/s", lines,
-                  stats.bytes, payload_->skipped * passes_started, elapsed, lines * per_s, stats.bytes * per_s / 1e6);
+                  sent, payload_->skipped * passes_started, elapsed, lines * per_s, sent * per_s / 1e6);
   if (ok) {
     spdlog::info("client {} done: {}", peer, summary);
   } else {

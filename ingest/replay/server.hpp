@@ -17,6 +17,7 @@ struct replay_options {
   std::uint64_t repeat = 1;    // passes over the payload per client
   double wait = 10.0;          // seconds to wait for a client; 0 = forever
   std::uint64_t clients = 0;   // exit after this many clients; 0 = never
+  bool progress = false;       // a progress line on stderr while a client is served
 };
 
 class replay_server {
