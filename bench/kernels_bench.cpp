@@ -10,7 +10,7 @@
 #include "bench/corpus.hpp"
 #include "bench/textbook_count.hpp"
 #include "host/backend/cpu_backend.hpp"
-#include "host/engine/count_table.hpp"
+#include "host/tables/count_table.hpp"
 #include "ingest/core/line_scanner.hpp"
 #include "kernels/cpu/cpu_reduce.hpp"
 #include "kernels/cpu/word_scan.hpp"

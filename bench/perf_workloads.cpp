@@ -164,10 +164,10 @@ std::uint64_t state_update(const std::string& text) {
 // A 4-batch window sliding every 2 batches with the inverse, over 16 batches.
 std::uint64_t window_update(const std::string& text) {
   window_spec spec;
-  spec.batch_ms = 1000;
+  spec.clock = batch_clock{1000, 0};
   spec.window_ms = 4000;
   spec.slide_ms = 2000;
-  const auto tables = batch_tables(text, spec.batch_ms);
+  const auto tables = batch_tables(text, spec.clock.batch_ms);
   window_view v(make_host_count_table(), spec);
   return run_view(v, tables);
 }

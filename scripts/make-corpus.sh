@@ -23,7 +23,7 @@ lines_of() { if [[ -f "$1" ]]; then wc -l <"$1"; else echo 0; fi; }
 publish() { mv "$1" "$2"; echo "make-corpus: made $2 ($(size_of "$2") bytes, $(lines_of "$2") lines)"; }
 # Standard input to file $1 in 8 MiB writes. ext4 (seen on Linux 6.18) then caches the file in 2 MiB
 # folios, as it caches a file read back from disk; written in cat's 128 KiB pieces it stays in small
-# folios, and mapping it costs the engine about 3 ms more per 41 MB (docs/performance-log.md).
+# folios, and mapping it costs the engine about 3 ms more per 41 MB (docs/performance.md).
 write_large() { dd of="$1" bs=8M iflag=fullblock status=none; }
 kept() { echo "make-corpus: kept $1 ($(size_of "$1") bytes)"; }
 

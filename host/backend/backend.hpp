@@ -10,11 +10,23 @@
 #include <string>
 #include <string_view>
 
-#include "host/engine/batch_table.hpp"
-#include "host/engine/count_table.hpp"
-#include "host/engine/dictionary.hpp"
+#include "host/tables/batch_table.hpp"
+#include "host/tables/count_table.hpp"
+#include "host/tables/dictionary.hpp"
 
 namespace wcs {
+
+// The one rule for word ids a backend keeps from batch to batch (in its worker or device tables): they
+// are void once the dictionary was renumbered (compacted) since the backend last took ids from it.
+class cached_ids {
+ public:
+  bool void_for(const dictionary& dict) const { return dict.generation() != generation_; }
+  // The backend's tables now hold ids of `dict` as it is.
+  void refresh(const dictionary& dict) { generation_ = dict.generation(); }
+
+ private:
+  std::uint64_t generation_ = 0;
+};
 
 class backend {
  public:

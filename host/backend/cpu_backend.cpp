@@ -11,97 +11,106 @@
 
 namespace wcs {
 
+// The batch end, in three steps. A word counted by several workers appears once per worker table, so
+// the tables' counts are merged by dictionary id into `out` (slot_of_id_ says where an id already is).
+//  1. drain: every worker table is drained by its own task. A word whose id the table still holds is
+//     known; the others must be looked up in the dictionary (all of them after a renumbering).
+//  2. look up, table by table and in parallel, the words step 1 listed; those `out` already holds are
+//     added there at once (a table holds each word once, so no two tasks add to one count).
+//  3. merge the rest in order, interning the words the lookup did not find.
+// Only table 0's task writes `out` during the drain, so it merges its known words there at once, and
+// interns its unknown ones when a list gains nothing (see plan_drain).
 std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
   out.clear();
   const std::uint64_t words_before = reducer_.drained_words();
-  // Ids the worker tables keep from earlier batches are void once the dictionary was renumbered: look
-  // every word up again, then let the tables start empty (which also frees the dropped words).
-  const bool renumbered = dict.generation() != generation_;
+  const bool renumbered = ids_.void_for(dict);
   if (dict.size() == 0 && !renumbered && reducer_.tables() > 1) return finish_first_batch(dict, out);
-  // A word counted by several workers appears once per worker table: the batch's counts are merged by
-  // dictionary id into `out`.
-  const auto merge = [&](std::uint32_t id, std::uint64_t count) {
-    std::uint32_t& slot = slot_of_id_[id];
-    if (slot == 0) {
-      out.ids.push_back(id);
-      out.counts.push_back(count);
-      slot = static_cast<std::uint32_t>(out.ids.size());
-    } else {
-      out.counts[slot - 1] += count;
-    }
-  };
-  // Each worker table is drained by its own task; a task merges ids already known right away only for
-  // table 0, the others list them. Words without an id are listed too, to be looked up in parallel
-  // below, except that table 0's task interns its own when nothing is to be gained by a list: into an
-  // empty dictionary (renumbered to none: no lookup could find them, and the other tables then find
-  // most of their words among table 0's), or when it is the only table. A stream's first batch with
-  // several tables, where no table holds an id either, takes finish_first_batch instead.
+  const drain_plan plan = plan_drain(dict, renumbered);
+  reserve_for(plan, dict, out);
+  drain_tables(plan, dict, out);
+  std::size_t listed = 0;
+  for (const auto& table : drained_) listed += table.unknown_ids.size();
+  make_room_for_ids(dict.size() + listed);
+  for (auto& table : drained_) merge_listed(table, dict, out);
+  for (const std::uint32_t id : out.ids) slot_of_id_[id] = 0;
+  if (renumbered) {
+    // The worker tables' ids are void: they start empty (which also frees the words they dropped).
+    reducer_.clear();
+    ids_.refresh(dict);
+  }
+  return reducer_.drained_words() - words_before;
+}
+
+cpu_backend::drain_plan cpu_backend::plan_drain(const dictionary& dict, bool renumbered) const {
+  drain_plan plan;
+  plan.renumbered = renumbered;
+  plan.all_new = renumbered || dict.size() == 0;
+  // Table 0 interns its own unknown words when no lookup could find them (an empty dictionary, and the
+  // other tables then find most of their words among table 0's), or when it is the only table. A
+  // stream's first batch with several tables, where no table holds an id either, takes
+  // finish_first_batch instead.
+  plan.table0_interns = dict.size() == 0 || reducer_.tables() == 1;
+  return plan;
+}
+
+void cpu_backend::reserve_for(const drain_plan& plan, dictionary& dict, batch_table& out) {
   drained_.resize(reducer_.tables());
   const cpu_reducer::held_words held = reducer_.held();
-  const bool all_new = renumbered || dict.size() == 0;
-  const bool table0_interns = dict.size() == 0 || drained_.size() == 1;
-  const auto lists_unknown = [&](std::size_t t) { return t != 0 || !table0_interns; };
   // Room for the ids table 0 can add (at most its words).
   make_room_for_ids(dict.size() + held.largest);
   // Room for all the tables hold, counted once per table, so that nothing is reallocated and copied
   // as it fills; reserving touches no memory.
-  if (all_new) {
+  if (plan.all_new) {
     dict.reserve(held.words, held.bytes);
     out.ids.reserve(held.words);
     out.counts.reserve(held.words);
   }
   for (std::size_t t = 0; t < drained_.size(); ++t) {
-    if (lists_unknown(t)) drained_[t].unknown_ids.reserve(held.largest);
-    if (!all_new && t != 0) drained_[t].known_ids.reserve(held.largest);
+    if (plan.lists_unknown(t)) drained_[t].unknown_ids.reserve(held.largest);
+    if (!plan.all_new && t != 0) drained_[t].known_ids.reserve(held.largest);
   }
+}
+
+void cpu_backend::drain_tables(const drain_plan& plan, dictionary& dict, batch_table& out) {
   reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
-    const bool unknown = renumbered || id == local_word_table::no_id;
+    const bool unknown = plan.renumbered || id == local_word_table::no_id;
     if (!unknown) {
       if (t == 0) {
-        merge(id, count);
+        merge(out, id, count);
       } else {
         drained_[t].known_ids.push_back({id, count});
       }
-    } else if (lists_unknown(t)) {
+    } else if (plan.lists_unknown(t)) {
       drained_[t].unknown_ids.push_back({&id, word, hash_word(word), count, dictionary::no_id});
     } else {
       id = dict.intern(word);
-      merge(id, count);
+      merge(out, id, count);
     }
   });
-  std::size_t unknown_words = 0;
-  for (const auto& table : drained_) unknown_words += table.unknown_ids.size();
-  make_room_for_ids(dict.size() + unknown_words);
-  // Words to look up are found in parallel first (a lookup costs more than a merge). A table holds each
-  // word once, so those `out` already holds add to distinct counts right there (count zeroed: done).
-  // The others are merged in order, interned only when the lookup found nothing; so are the known ids.
-  for (auto& table : drained_) {
-    auto& unknown = table.unknown_ids;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, unknown.size(), 4096), [&](const tbb::blocked_range<std::size_t>& r) {
-      for (std::size_t i = r.begin(); i != r.end(); ++i) {
-        auto& u = unknown[i];
-        u.found = dict.find(u.word, u.hash);
-        if (u.found == dictionary::no_id || slot_of_id_[u.found] == 0) continue;
-        *u.id = u.found;
-        out.counts[slot_of_id_[u.found] - 1] += u.count;
-        u.count = 0;
-      }
-    });
-    for (const auto& u : unknown) {
-      if (u.count == 0) continue;
-      *u.id = u.found != dictionary::no_id ? u.found : dict.intern(u.word, u.hash);
-      merge(*u.id, u.count);
+}
+
+void cpu_backend::merge_listed(table_counts& table, dictionary& dict, batch_table& out) {
+  auto& unknown = table.unknown_ids;
+  // A lookup costs more than a merge: tasks look up, and add the words `out` already holds (count
+  // zeroed: done).
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, unknown.size(), 4096), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      auto& u = unknown[i];
+      u.found = dict.find(u.word, u.hash);
+      if (u.found == dictionary::no_id || slot_of_id_[u.found] == 0) continue;
+      *u.id = u.found;
+      out.counts[slot_of_id_[u.found] - 1] += u.count;
+      u.count = 0;
     }
-    for (const auto& k : table.known_ids) merge(k.id, k.count);
-    table.unknown_ids.clear();
-    table.known_ids.clear();
+  });
+  for (const auto& u : unknown) {
+    if (u.count == 0) continue;
+    *u.id = u.found != dictionary::no_id ? u.found : dict.intern(u.word, u.hash);
+    merge(out, *u.id, u.count);
   }
-  for (const std::uint32_t id : out.ids) slot_of_id_[id] = 0;
-  if (renumbered) {
-    reducer_.clear();
-    generation_ = dict.generation();
-  }
-  return reducer_.drained_words() - words_before;
+  for (const auto& k : table.known_ids) merge(out, k.id, k.count);
+  table.unknown_ids.clear();
+  table.known_ids.clear();
 }
 
 std::uint64_t cpu_backend::finish_first_batch(dictionary& dict, batch_table& out) {

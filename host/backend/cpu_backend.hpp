@@ -31,6 +31,30 @@ class cpu_backend final : public backend {
     std::vector<unknown> unknown_ids;
   };
 
+  // How finish_batch drains this batch's worker tables.
+  struct drain_plan {
+    bool renumbered = false;      // every id the tables hold is void: every word is looked up
+    bool all_new = false;         // renumbered or an empty dictionary: no word is in it yet
+    bool table0_interns = false;  // table 0's task interns its unknown words instead of listing them
+    bool lists_unknown(std::size_t t) const { return t != 0 || !table0_interns; }
+  };
+  drain_plan plan_drain(const dictionary& dict, bool renumbered) const;
+  void reserve_for(const drain_plan& plan, dictionary& dict, batch_table& out);
+  void drain_tables(const drain_plan& plan, dictionary& dict, batch_table& out);
+  // Looks up and merges the words one table listed, then its known ids.
+  void merge_listed(table_counts& table, dictionary& dict, batch_table& out);
+  // Adds `count` to id's entry in `out`, appending the entry when new.
+  void merge(batch_table& out, std::uint32_t id, std::uint64_t count) {
+    std::uint32_t& slot = slot_of_id_[id];
+    if (slot == 0) {
+      out.ids.push_back(id);
+      out.counts.push_back(count);
+      slot = static_cast<std::uint32_t>(out.ids.size());
+    } else {
+      out.counts[slot - 1] += count;
+    }
+  }
+
   // finish_batch when the dictionary is empty and no worker table holds an id (a stream's first batch),
   // with several worker tables: tasks share it. One table interns serially, which costs less than the
   // shared path's extra pass and atomic index claims.
@@ -41,7 +65,7 @@ class cpu_backend final : public backend {
   cpu_reducer reducer_;
   std::vector<table_counts> drained_;
   std::vector<std::uint32_t> slot_of_id_;  // id -> position in out + 1 while merging (0: absent)
-  std::uint64_t generation_ = 0;           // the dictionary's generation the reducer's ids belong to
+  cached_ids ids_;                          // the worker tables' ids
 };
 
 }  // namespace wcs

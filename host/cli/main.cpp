@@ -15,6 +15,8 @@
 #include "host/cli/options.hpp"
 #include "host/engine/engine.hpp"
 #include "host/engine/make_views.hpp"
+#include "host/sink/pprint_sink.hpp"
+#include "host/sink/text_file_sink.hpp"
 #include "host/ui/stream_metrics.hpp"
 #include "host/ui/ui_server.hpp"
 #include "ingest/core/chunk_ring.hpp"
@@ -70,18 +72,16 @@ int run(const wcs::options& o) {
   } else {
     source = std::make_unique<wcs::socket_source>(o.host, o.port, o.exit_on_eof);
   }
-  auto backend = wcs::make_backend(o.backend == "cpu" ? wcs::backend_kind::cpu
-                                   : o.backend == "cuda" ? wcs::backend_kind::cuda
-                                                         : wcs::backend_kind::automatic);
+  auto backend = wcs::make_backend(o.backend);
   wcs::check_chunk_bytes(*backend, o.buffer_mb << 20);
   wcs::engine_config config;
-  config.num = o.num;
-  config.output_prefix = o.output;
+  config.sinks.push_back(std::make_unique<wcs::pprint_sink>(stdout, o.stream.num));
+  if (!o.output.empty()) config.sinks.push_back(std::make_unique<wcs::text_file_sink>(o.output, o.stream.modes.size() > 1));
   config.check_input = [&source] { source->check(); };
-  wcs::view_setup setup = wcs::make_views(o, *backend);
+  wcs::view_setup setup = wcs::make_views(o.stream, *backend);
 
   wcs::batch_policy policy;
-  policy.interval_ms = o.batch_ms;
+  policy.clock = setup.clock;
   policy.lines_per_batch = o.batch_lines;
   policy.first_batch_ms = setup.first_batch_ms;
 
@@ -92,19 +92,22 @@ int run(const wcs::options& o) {
   std::unique_ptr<wcs::ui_server> ui;
   if (o.ui) {
     const std::string what = o.file.empty() ? fmt::format("socket {}:{}", o.host, o.port) : fmt::format("file {}", o.file);
-    metrics = std::make_unique<wcs::stream_metrics>(wcs::stream_info{what, o.modes, o.batch_ms, o.batch_lines},
+    std::vector<std::string> modes;
+    for (const wcs::mode m : o.stream.modes) modes.emplace_back(wcs::mode_name(m));
+    metrics = std::make_unique<wcs::stream_metrics>(wcs::stream_info{what, modes, o.stream.batch_ms, o.batch_lines},
                                                     source->counters());
     try {
       ui = std::make_unique<wcs::ui_server>(*metrics, wcs::ui_options{o.ui_host, o.ui_port});
+      config.sinks.push_back(std::make_unique<wcs::metrics_sink>(*metrics, o.stream.num));
       config.observer = metrics.get();
     } catch (const std::runtime_error& e) {
       // Counting matters more than watching it: the stream runs on without its live view.
       spdlog::warn("{}; running without the live view", e.what());
     }
   }
-  wcs::engine eng(*backend, std::move(setup), config);
-  spdlog::info("backend {}, batch {} ms, modes {}, first batch {}", backend->name(), o.batch_ms, fmt::join(o.modes, ","),
-               policy.first_batch_ms);
+  wcs::engine eng(*backend, std::move(setup), std::move(config));
+  spdlog::info("backend {}, batch {} ms, modes {}, first batch {}", backend->name(), o.stream.batch_ms,
+               o.stream.modes.names(), policy.first_batch_ms);
   wcs::receiver rx(*source, ring, events, policy);
   signal_watch signals(rx);
   rx.start();

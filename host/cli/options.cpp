@@ -1,11 +1,14 @@
 #include "host/cli/options.hpp"
 
+#include "ingest/core/batch_clock.hpp"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <stdexcept>
 
 namespace wcs {
@@ -25,34 +28,37 @@ std::size_t to_count(const std::string& flag, std::int64_t value, std::int64_t l
   return static_cast<std::size_t>(value);
 }
 
-void validate(options& o, const std::vector<std::string>& mode_list) {
-  o.modes.clear();
-  for (const auto& m : mode_list) {  // CLI11 already split the values at commas (delimiter)
-    if (m != "stateless" && m != "stateful" && m != "window")
-      throw std::invalid_argument(fmt::format("unknown --mode '{}' (stateless, stateful or window)", m));
-    if (std::find(o.modes.begin(), o.modes.end(), m) == o.modes.end()) o.modes.push_back(m);
+void validate(options& o, const std::vector<std::string>& mode_list, bool no_inverse, std::int64_t checkpoint_every_ms) {
+  stream_spec& s = o.stream;
+  s.modes = {};
+  for (const auto& name : mode_list) {  // CLI11 already split the values at commas (delimiter)
+    const std::optional<mode> m = mode_named(name);
+    if (!m) throw std::invalid_argument(fmt::format("unknown --mode '{}' (stateless, stateful or window)", name));
+    s.modes.add(*m);
   }
-  if (o.has_mode("window")) {
+  s.inverse = !no_inverse;
+  if (s.modes.has(mode::window)) {
     // Spark refuses these in ReducedWindowedDStream / WindowedDStream.
-    if (o.window_ms % o.batch_ms != 0)
+    if (s.window_ms % s.batch_ms != 0)
       throw std::invalid_argument(fmt::format(
-          "windowDuration must be multiple of the parent dstream's slide (batch) duration ({} ms)", o.batch_ms));
-    if (o.slide_ms % o.batch_ms != 0)
+          "windowDuration must be multiple of the parent dstream's slide (batch) duration ({} ms)", s.batch_ms));
+    if (s.slide_ms % s.batch_ms != 0)
       throw std::invalid_argument(fmt::format(
-          "slideDuration must be multiple of the parent dstream's slide (batch) duration ({} ms)", o.batch_ms));
-    if (o.slide_ms > o.window_ms)
+          "slideDuration must be multiple of the parent dstream's slide (batch) duration ({} ms)", s.batch_ms));
+    if (s.slide_ms > s.window_ms)
       throw std::invalid_argument(fmt::format("slideDuration ({} ms) must not be longer than windowDuration ({} ms)",
-                                              o.slide_ms, o.window_ms));
+                                              s.slide_ms, s.window_ms));
   }
   // Spark needs a checkpoint for updateStateByKey and for a window with an inverse function.
-  if ((o.has_mode("stateful") || (o.has_mode("window") && !o.no_inverse)) && o.checkpoint.empty())
+  if ((s.modes.has(mode::stateful) || (s.modes.has(mode::window) && s.inverse)) && s.checkpoint_dir.empty())
     throw std::invalid_argument(
         "requirement failed: The checkpoint directory has not been set (--checkpoint DIR is required by stateful "
         "mode and by window mode unless --no-inverse)");
   // Checkpoints are taken after a batch, so their interval is a whole number of batches (as Spark's).
-  if (o.checkpoint_every_ms % o.batch_ms != 0)
+  s.checkpoint_every_ms = checkpoint_every_ms != 0 ? checkpoint_every_ms : default_checkpoint_interval_ms(s.batch_ms);
+  if (s.checkpoint_every_ms % s.batch_ms != 0)
     throw std::invalid_argument(fmt::format("--checkpoint-interval ({} ms) must be a multiple of the batch interval ({} ms)",
-                                            o.checkpoint_every_ms, o.batch_ms));
+                                            s.checkpoint_every_ms, s.batch_ms));
   if (o.file.empty() && (o.port < 1 || o.port > 65535)) throw std::invalid_argument(fmt::format("--port {} is not a TCP port (1-65535)", o.port));
   if (o.threads < 0) throw std::invalid_argument("--threads must be 0 (every core) or more");
   if (o.ui_port < 0 || o.ui_port > 65535) throw std::invalid_argument(fmt::format("--ui-port {} is not a TCP port (0-65535)", o.ui_port));
@@ -61,15 +67,15 @@ void validate(options& o, const std::vector<std::string>& mode_list) {
 
 }  // namespace
 
-bool options::has_mode(const std::string& m) const { return std::find(modes.begin(), modes.end(), m) != modes.end(); }
-
 parse_result parse_options(int argc, char** argv) {
   parse_result r;
   options& o = r.opts;
+  stream_spec& s = o.stream;
   CLI::App app{"wcstream: Spark Streaming's word count (stateless, stateful, windowed) over a socket text stream"};
   app.set_version_flag("--version", "wcstream 0.1.0");
   double batch_s = 10, window_s = 20, slide_s = 10, checkpoint_every_s = 0;
   std::vector<std::string> mode_list{"stateless"};
+  bool no_inverse = false;
   app.add_option("--host", o.host, "Host to connect to, like socketTextStream")->capture_default_str();
   app.add_option("--port", o.port, "Port to connect to")->capture_default_str();
   app.add_option("--batch", batch_s, "Batch interval in seconds (fractional allowed)")->capture_default_str();
@@ -77,23 +83,26 @@ parse_result parse_options(int argc, char** argv) {
       ->delimiter(',')->capture_default_str();
   app.add_option("--window", window_s, "Window length in seconds (window mode)")->capture_default_str();
   app.add_option("--slide", slide_s, "Window slide in seconds (window mode)")->capture_default_str();
-  app.add_option("--checkpoint", o.checkpoint, "Checkpoint directory (required by stateful and window modes)");
+  app.add_option("--checkpoint", s.checkpoint_dir, "Checkpoint directory (required by stateful and window modes)");
   app.add_option("--checkpoint-interval", checkpoint_every_s,
                  "Seconds of batch time between checkpoints, a multiple of --batch (default as Spark: the smallest "
                  "multiple of --batch that is >= 10 s, i.e. every batch for batches of 10 s or more)");
   app.add_option("--output", o.output, "Also write each batch as saveAsTextFiles: PREFIX-<ms>[.<mode>]/part-00000");
   // Counts are read as signed numbers: CLI11 2.1 silently wraps "-1" into an unsigned option.
-  std::int64_t num = static_cast<std::int64_t>(o.num), batch_lines = 0;
+  std::int64_t num = static_cast<std::int64_t>(s.num), batch_lines = 0;
   std::int64_t buffer_mb = static_cast<std::int64_t>(o.buffer_mb), buffers = static_cast<std::int64_t>(o.buffers);
   app.add_option("--num", num, "Records pprint shows per batch")->capture_default_str();
-  app.add_flag("--keep-zero", o.keep_zero, "Window mode: keep words whose windowed count fell to 0, as ('w', 0)");
-  app.add_flag("--no-inverse", o.no_inverse, "Window mode: recompute each window from the per-batch tables (invFunc=None)");
-  app.add_option("--backend", o.backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  app.add_flag("--keep-zero", s.keep_zero, "Window mode: keep words whose windowed count fell to 0, as ('w', 0)");
+  app.add_flag("--no-inverse", no_inverse, "Window mode: recompute each window from the per-batch tables (invFunc=None)");
+  const std::map<std::string, backend_kind> backends{
+      {"auto", backend_kind::automatic}, {"cpu", backend_kind::cpu}, {"cuda", backend_kind::cuda}};
+  std::string backend = "auto";
+  app.add_option("--backend", backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
   app.add_option("--threads", o.threads, "Worker threads (0: every core)")->capture_default_str();
   app.add_flag("--exit-on-eof", o.exit_on_eof, "Finish the last batch and exit when the source closes");
   app.add_option("--file", o.file, "Read this file (- for stdin) instead of a socket; exits at its end");
   app.add_option("--batch-lines", batch_lines, "Cut batches every N lines instead of by time (benchmarks, tests)");
-  app.add_option("--start-ms", o.start_ms, "Time of the first batch in ms since the epoch, with --batch-lines (tests)");
+  app.add_option("--start-ms", s.start_ms, "Time of the first batch in ms since the epoch, with --batch-lines (tests)");
   app.add_option("--buffer-mb", buffer_mb, "Size of one ingest buffer in MiB (the longest line kept whole)")->capture_default_str();
   app.add_option("--buffers", buffers, "Ingest buffers in the ring (memory = buffers x buffer-mb)")->capture_default_str();
   bool no_ui = false;
@@ -105,16 +114,18 @@ parse_result parse_options(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
   try {
     app.parse(argc, argv);
-    o.num = to_count("--num", num, 0);
+    o.backend = backends.at(backend);
+    s.num = to_count("--num", num, 0);
     o.batch_lines = to_count("--batch-lines", batch_lines, 0);
     o.buffer_mb = to_count("--buffer-mb", buffer_mb, 1);
     o.buffers = to_count("--buffers", buffers, 2);
-    o.batch_ms = to_ms("--batch", batch_s);
-    o.window_ms = to_ms("--window", window_s);
-    o.slide_ms = to_ms("--slide", slide_s);
-    if (checkpoint_every_s != 0) o.checkpoint_every_ms = to_ms("--checkpoint-interval", checkpoint_every_s);
+    s.batch_ms = to_ms("--batch", batch_s);
+    s.window_ms = to_ms("--window", window_s);
+    s.slide_ms = to_ms("--slide", slide_s);
+    const std::int64_t checkpoint_every_ms =
+        checkpoint_every_s != 0 ? to_ms("--checkpoint-interval", checkpoint_every_s) : 0;
     o.ui = !no_ui;
-    validate(o, mode_list);
+    validate(o, mode_list, no_inverse, checkpoint_every_ms);
   } catch (const CLI::CallForHelp& e) {
     r.exit_code = app.exit(e);
     return r;

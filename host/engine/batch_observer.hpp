@@ -1,13 +1,9 @@
 #pragma once
-// What the engine tells an observer (the live UI's metrics) at each batch end. The engine's only hook
-// for live statistics: one call per view output and one per batch, made on the engine thread, so an
-// observer must copy what it keeps and return quickly.
+// What the engine tells an observer (the live UI's metrics) at each batch end: the batch's statistics,
+// once per batch on the engine thread, so an observer must copy what it keeps and return quickly. The
+// views' outputs reach the UI as any output does, through a sink (host/ui/stream_metrics.hpp).
 #include <cstddef>
 #include <cstdint>
-#include <span>
-#include <string_view>
-
-#include "host/sink/word_count.hpp"
 
 namespace wcs {
 
@@ -26,10 +22,6 @@ struct batch_stats {
 class batch_observer {
  public:
   virtual ~batch_observer() = default;
-  // A view emitted its output for batch `batch_ms`: its first records in output order, and how many
-  // records it holds in all.
-  virtual void view_output(std::int64_t batch_ms, std::string_view mode, std::span<const word_count> top,
-                           std::size_t records) = 0;
   // The batch is closed, after its view outputs and checkpoint.
   virtual void batch_closed(const batch_stats& stats) = 0;
 };

@@ -2,15 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <stdexcept>
 
-#include "host/engine/record_order.hpp"
 #include "host/sink/batch_time.hpp"
-#include "host/sink/pprint_sink.hpp"
 
 namespace wcs {
 namespace {
@@ -22,16 +16,8 @@ double ms_since(steady_time t) {
 }  // namespace
 
 engine::engine(backend& backend, view_setup setup, engine_config config)
-    : backend_(backend), config_(std::move(config)), dict_(std::move(setup.words)), checkpoint_(std::move(setup.checkpoint)) {
-  const bool several = setup.views.size() > 1;
-  for (auto& v : setup.views) {
-    view_slot slot{std::move(v), nullptr};
-    if (!config_.output_prefix.empty()) {
-      slot.files = std::make_unique<text_file_sink>(config_.output_prefix, several ? std::string(slot.v->mode()) : std::string());
-    }
-    views_.push_back(std::move(slot));
-  }
-}
+    : backend_(backend), views_(std::move(setup.views)), config_(std::move(config)), dict_(std::move(setup.words)),
+      checkpoint_(std::move(setup.checkpoint)) {}
 
 void engine::run(event_queue& events, chunk_ring& ring) {
   for (;;) {
@@ -73,9 +59,9 @@ void engine::close_batch(const ingest_event& e) {
   const double scheduling_delay_ms = ms_since(e.at);
   const std::uint64_t words = backend_.finish_batch(dict_, batch_);
   batch_.batch_ms = e.batch_ms;
-  sample_vocabulary();
-  for (auto& slot : views_) {
-    if (slot.v->apply(batch_)) emit(slot, e.batch_ms);
+  dict_policy_.sample(dict_, batch_);
+  for (const auto& v : views_) {
+    if (v->apply(batch_)) emit(*v, e.batch_ms);
   }
   compact_if_needed();
   if (checkpoint_) checkpoint_->batch_done(e.batch_ms, dict_);
@@ -97,75 +83,19 @@ void engine::close_batch(const ingest_event& e) {
   batch_busy_ms_ = 0;
 }
 
-void engine::emit(view_slot& slot, std::int64_t batch_ms) {
-  const batch_table& table = slot.v->output(output_scratch_);
-  // pprint shows only the first `num`; a text file needs every record in order.
-  if (slot.files) {
-    records_.clear();
-    records_.reserve(table.size());
-    for (std::size_t i = 0; i < table.size(); ++i) records_.push_back({dict_.word(table.ids[i]), table.counts[i]});
-    order_records(records_);
-  } else {
-    top_records(table, [&](std::uint32_t id) { return dict_.word(id); }, config_.num, records_);
-  }
-  text_.clear();
-  append_pprint(text_, batch_ms, records_, table.size(), config_.num);
-  // A closed stdout (`wcstream | head`) ends the run, as Python's BrokenPipeError would, instead of
-  // counting on with nowhere to print.
-  if (std::fwrite(text_.data(), 1, text_.size(), config_.out) != text_.size() || std::fflush(config_.out) != 0) {
-    throw std::runtime_error(fmt::format("cannot write the output: {}", std::strerror(errno)));
-  }
-  if (slot.files) slot.files->write_batch(batch_ms, records_);
-  if (config_.observer) {
-    const std::size_t shown = std::min(records_.size(), config_.num);
-    config_.observer->view_output(batch_ms, slot.v->mode(), std::span(records_).first(shown), table.size());
-  }
-}
-
-void engine::sample_vocabulary() {
-  // Only compaction reads the reuse, comparing with the batch before's sample: below half the threshold
-  // the dictionary is not near a compaction, and a batch costs no sample.
-  if (dict_.size() * 2 < compact_at_) {
-    vocabulary_sample_.clear();
-    reuse_ = 0;
-    return;
-  }
-  // Sampled by hash (its top 6 bits zero: 1 word in 64), so a word of two batches is in both samples.
-  constexpr unsigned sample_shift = 58;
-  std::vector<std::uint64_t> sample;
-  for (const std::uint32_t id : batch_.ids) {
-    if (const std::uint64_t h = dict_.hash(id); h >> sample_shift == 0) sample.push_back(h);
-  }
-  std::sort(sample.begin(), sample.end());
-  const auto reused = std::count_if(sample.begin(), sample.end(), [&](std::uint64_t h) {
-    return std::binary_search(vocabulary_sample_.begin(), vocabulary_sample_.end(), h);
-  });
-  reuse_ = sample.empty() ? 0 : static_cast<double>(reused) / static_cast<double>(sample.size());
-  vocabulary_sample_.swap(sample);
+void engine::emit(const view& v, std::int64_t batch_ms) {
+  const view_output out{batch_ms, v.mode(), v.output(output_scratch_), dict_};
+  for (const auto& s : config_.sinks) s->write(out);
 }
 
 void engine::compact_if_needed() {
-  if (dict_.size() < compact_at_) return;
+  if (!dict_policy_.due(dict_)) return;
   std::vector<bool> live(dict_.size(), false);
-  for (const auto& slot : views_) slot.v->mark_live(live);
-  // When the stream reuses most of its vocabulary from batch to batch, the batch just closed keeps its
-  // words too: otherwise a stateless stream with more distinct words per batch than the threshold
-  // emptied the dictionary, and voided the worker tables' ids, after every batch. When the vocabulary
-  // moves on (a long tail of words seen once), starting empty costs less than carrying the words.
-  if (reuse_ >= 0.5) {
-    for (const std::uint32_t id : batch_.ids) live[id] = true;
-  }
-  const std::size_t before = dict_.size();
-  // Nothing to drop (a stateful stream keeps every word): renumbering would only void the ids the
-  // backend caches, so only the threshold moves.
-  if (static_cast<std::size_t>(std::count(live.begin(), live.end(), true)) != before) {
-    const std::vector<std::uint32_t> remap = dict_.compact(live);
-    spdlog::debug("dictionary compacted: {} -> {} words (the last batch reused {:.0f}% of its sampled words)", before,
-                  dict_.size(), 100 * reuse_);
-    for (auto& slot : views_) slot.v->remap(remap, dict_.size());
-    ++totals_.compactions;
-  }
-  compact_at_ = std::max(min_compact_at, 2 * dict_.size());
+  for (const auto& v : views_) v->mark_live(live);
+  const std::vector<std::uint32_t> remap = dict_policy_.compact(dict_, batch_, live);
+  if (remap.empty()) return;
+  for (const auto& v : views_) v->remap(remap, dict_.size());
+  ++totals_.compactions;
 }
 
 }  // namespace wcs

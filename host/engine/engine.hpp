@@ -1,8 +1,8 @@
 #pragma once
 // The scheduler: consumes the ingest events in order, feeds chunks to the backend as they arrive
-// (so a batch is mostly counted before its boundary), and at each batch end applies the views, writes
-// their outputs, then checkpoints (outputs first: see checkpointer) and logs the batch statistics.
-#include <cstdio>
+// (so a batch is mostly counted before its boundary), and at each batch end applies the views, hands
+// their outputs to the sinks, then checkpoints (outputs first: see checkpointer) and logs the batch
+// statistics.
 #include <functional>
 #include <memory>
 #include <string>
@@ -10,21 +10,19 @@
 
 #include "host/backend/backend.hpp"
 #include "host/engine/batch_observer.hpp"
-#include "host/engine/checkpoint.hpp"
-#include "host/engine/dictionary.hpp"
+#include "host/engine/checkpointer.hpp"
 #include "host/engine/make_views.hpp"
 #include "host/engine/view.hpp"
-#include "host/sink/text_file_sink.hpp"
-#include "host/sink/word_count.hpp"
+#include "host/sink/sink.hpp"
+#include "host/tables/dictionary.hpp"
+#include "host/tables/dictionary_policy.hpp"
 #include "ingest/core/chunk_ring.hpp"
 #include "ingest/core/ingest_events.hpp"
 
 namespace wcs {
 
 struct engine_config {
-  std::size_t num = 10;             // records pprint shows
-  std::string output_prefix;        // saveAsTextFiles prefix; empty: none
-  std::FILE* out = stdout;
+  std::vector<std::unique_ptr<sink>> sinks;  // each gets every view output, in this order
   // Called before each batch is closed; throws when its input turned out unreadable after it was cut
   // into chunks (a mapped file that shrank: see byte_source::check), so no such batch is emitted.
   std::function<void()> check_input;
@@ -53,35 +51,20 @@ class engine {
   const engine_totals& totals() const { return totals_; }
 
  private:
-  struct view_slot {
-    std::unique_ptr<view> v;
-    std::unique_ptr<text_file_sink> files;
-  };
-
   void close_batch(const ingest_event& e);
-  void emit(view_slot& slot, std::int64_t batch_ms);
-  void sample_vocabulary();
+  void emit(const view& v, std::int64_t batch_ms);
   void compact_if_needed();
 
   backend& backend_;
-  std::vector<view_slot> views_;
+  std::vector<std::unique_ptr<view>> views_;
   engine_config config_;
   dictionary dict_;
+  dictionary_policy dict_policy_;
   std::unique_ptr<checkpointer> checkpoint_;
   bool finished_ = false;  // the ingest thread's last event was taken
   batch_table batch_;
   batch_table output_scratch_;
-  std::vector<word_count> records_;
-  std::string text_;
   engine_totals totals_;
-  // The dictionary is compacted (words no view needs are dropped) when it reaches this size: twice
-  // what the last compaction kept, so memory follows what the stream needs, not its length.
-  static constexpr std::size_t min_compact_at = std::size_t{1} << 16;
-  std::size_t compact_at_ = min_compact_at;
-  // The hashes of a sample of the last batch's words (1 in 64, by hash, sorted), and the share of that
-  // sample the batch before held too: how much of its vocabulary the stream reuses from batch to batch.
-  std::vector<std::uint64_t> vocabulary_sample_;
-  double reuse_ = 0;
 
   // Statistics of the open batch.
   std::uint64_t batch_lines_ = 0;

@@ -3,8 +3,8 @@
 // Every batch outputs the whole state; totals only grow, so no key ever leaves it.
 #include <memory>
 
-#include "host/engine/count_table.hpp"
 #include "host/engine/view.hpp"
+#include "host/tables/count_table.hpp"
 
 namespace wcs {
 
@@ -12,7 +12,7 @@ class state_view final : public view {
  public:
   explicit state_view(std::unique_ptr<count_table> totals) : totals_(std::move(totals)) {}
 
-  std::string_view mode() const override { return "stateful"; }
+  wcs::mode mode() const override { return mode::stateful; }
   bool apply(const batch_table& batch) override;
   const batch_table& output(batch_table& scratch) const override;
   void mark_live(std::vector<bool>& live) const override;

@@ -7,15 +7,16 @@
 #include <string_view>
 #include <vector>
 
-#include "host/engine/batch_table.hpp"
+#include "host/stream/stream_spec.hpp"
+#include "host/tables/batch_table.hpp"
 
 namespace wcs {
 
 class view {
  public:
   virtual ~view() = default;
-  // "stateless", "stateful" or "window": names the view in logs and output suffixes.
-  virtual std::string_view mode() const = 0;
+  // Names the view in logs and output suffixes.
+  virtual wcs::mode mode() const = 0;
 
   // Applies one batch (every batch, in time order). Returns whether the view outputs at this batch time.
   virtual bool apply(const batch_table& batch) = 0;
@@ -35,7 +36,7 @@ class view {
 // reduceByKey(+).pprint(): each batch's own counts.
 class stateless_view final : public view {
  public:
-  std::string_view mode() const override { return "stateless"; }
+  wcs::mode mode() const override { return mode::stateless; }
   bool apply(const batch_table& batch) override {
     last_ = &batch;
     return true;

@@ -5,7 +5,7 @@
 namespace wcs {
 
 window_view::window_view(std::unique_ptr<count_table> sums, window_spec spec)
-    : sums_(std::move(sums)), spec_(spec), length_(static_cast<std::size_t>(spec.window_ms / spec.batch_ms)) {}
+    : sums_(std::move(sums)), spec_(spec), length_(static_cast<std::size_t>(spec.window_ms / spec.clock.batch_ms)) {}
 
 bool window_view::apply(const batch_table& batch) {
   batch_table leaving;
@@ -24,7 +24,7 @@ bool window_view::apply(const batch_table& batch) {
   leaving.counts.assign(batch.counts.begin(), batch.counts.end());
   retained_.push_back(std::move(leaving));
 
-  const bool due = (batch.batch_ms - spec_.zero_ms) % spec_.slide_ms == 0;
+  const bool due = spec_.clock.period_ends(batch.batch_ms, spec_.slide_ms);
   if (due && !spec_.inverse) recompute();
   return due;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // reduceByKeyAndWindow(+, -, window, slide): the counts of the batches in (t - window, t], output at
-// the slide boundaries t ((t - zero_ms) % slide == 0). The view retains the window's batch tables (a
+// the batch times t where a slide ends on the batch clock. The view retains the window's batch tables (a
 // ring of window / batch of them) and keeps the window sums in a count_table. With the inverse, each
 // batch adds the entering batch and subtracts the leaving one; without it (invFunc=None), each output
 // recomputes the sums from the retained tables. Both give the same numbers; only the update differs.
@@ -9,16 +9,16 @@
 #include <memory>
 #include <vector>
 
-#include "host/engine/count_table.hpp"
 #include "host/engine/view.hpp"
+#include "host/tables/count_table.hpp"
+#include "ingest/core/batch_clock.hpp"
 
 namespace wcs {
 
 struct window_spec {
-  std::int64_t batch_ms = 10000;
+  batch_clock clock;
   std::int64_t window_ms = 20000;
   std::int64_t slide_ms = 10000;
-  std::int64_t zero_ms = 0;  // Spark's zeroTime: the first batch time minus the batch interval
   bool inverse = true;
   // Keep words whose windowed count fell to 0, as PySpark's incremental window does (inverse only:
   // a recomputed window never holds a zero).
@@ -29,7 +29,7 @@ class window_view final : public view {
  public:
   window_view(std::unique_ptr<count_table> sums, window_spec spec);
 
-  std::string_view mode() const override { return "window"; }
+  wcs::mode mode() const override { return mode::window; }
   bool apply(const batch_table& batch) override;
   const batch_table& output(batch_table& scratch) const override;
   void mark_live(std::vector<bool>& live) const override;

@@ -1,10 +1,16 @@
 #include "host/sink/pprint_sink.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 #include <string_view>
 
 #include "host/sink/batch_time.hpp"
 #include "host/sink/py_repr.hpp"
+#include "host/sink/record_order.hpp"
 
 namespace wcs {
 
@@ -24,6 +30,16 @@ void append_pprint(std::string& out, std::int64_t batch_ms, std::span<const word
     out += "...\n";
   }
   out += '\n';
+}
+
+void pprint_sink::write(const view_output& out) {
+  // Only the first `num` records are shown: a word is looked up only when it could be one of them.
+  top_records(out.table, [&](std::uint32_t id) { return out.words.word(id); }, num_, records_);
+  text_.clear();
+  append_pprint(text_, out.batch_ms, records_, out.table.size(), num_);
+  if (std::fwrite(text_.data(), 1, text_.size(), out_) != text_.size() || std::fflush(out_) != 0) {
+    throw std::runtime_error(fmt::format("cannot write the output: {}", std::strerror(errno)));
+  }
 }
 
 }  // namespace wcs

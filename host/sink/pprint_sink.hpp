@@ -1,9 +1,12 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "host/sink/sink.hpp"
 #include "host/sink/word_count.hpp"
 
 namespace wcs {
@@ -14,5 +17,20 @@ namespace wcs {
 // hold just the top `num` of the batch's `total_records`.
 void append_pprint(std::string& out, std::int64_t batch_ms, std::span<const word_count> records,
                    std::uint64_t total_records, std::size_t num);
+
+// DStream.pprint(num) of every output, written to `out` (stdout) and flushed per output.
+class pprint_sink final : public sink {
+ public:
+  pprint_sink(std::FILE* out, std::size_t num) : out_(out), num_(num) {}
+  // Throws when the stream cannot be written: a closed stdout (`wcstream | head`) ends the run, as
+  // Python's BrokenPipeError would, instead of counting on with nowhere to print.
+  void write(const view_output& out) override;
+
+ private:
+  std::FILE* out_;
+  std::size_t num_;
+  std::vector<word_count> records_;
+  std::string text_;
+};
 
 }  // namespace wcs

@@ -15,6 +15,7 @@
 
 #include "host/common/durable_file.hpp"
 #include "host/sink/py_repr.hpp"
+#include "host/sink/record_order.hpp"
 
 namespace wcs {
 namespace {
@@ -107,18 +108,26 @@ void install(std::string_view what, const std::string& tmp, const std::string& t
 
 }  // namespace
 
-text_file_sink::text_file_sink(std::string prefix, std::string suffix)
-    : prefix_(std::move(prefix)), suffix_(std::move(suffix)) {}
+text_file_sink::text_file_sink(std::string prefix, bool suffix_by_mode)
+    : prefix_(std::move(prefix)), suffix_by_mode_(suffix_by_mode) {}
 
-std::string text_file_sink::batch_dir(std::int64_t batch_ms) const {
-  if (suffix_.empty()) {
+std::string text_file_sink::batch_dir(std::int64_t batch_ms, mode m) const {
+  if (!suffix_by_mode_) {
     return fmt::format("{}-{}", prefix_, batch_ms);
   }
-  return fmt::format("{}-{}.{}", prefix_, batch_ms, suffix_);
+  return fmt::format("{}-{}.{}", prefix_, batch_ms, mode_name(m));
 }
 
-void text_file_sink::write_batch(std::int64_t batch_ms, std::span<const word_count> records) {
-  const std::string target = batch_dir(batch_ms);
+void text_file_sink::write(const view_output& out) {
+  records_.clear();
+  records_.reserve(out.table.size());
+  for (std::size_t i = 0; i < out.table.size(); ++i) records_.push_back({out.words.word(out.table.ids[i]), out.table.counts[i]});
+  order_records(records_);
+  write_batch(out.batch_ms, out.view, records_);
+}
+
+void text_file_sink::write_batch(std::int64_t batch_ms, mode m, std::span<const word_count> records) {
+  const std::string target = batch_dir(batch_ms, m);
   // Every error names the batch directory, then the operation and the path it failed on.
   const std::string what = fmt::format("cannot write {}", target);
   const fs::path target_path(target);

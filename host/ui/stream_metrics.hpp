@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "host/engine/batch_observer.hpp"
+#include "host/sink/sink.hpp"
+#include "host/sink/word_count.hpp"
 #include "ingest/core/byte_source.hpp"
 
 namespace wcs {
@@ -52,8 +54,8 @@ class stream_metrics final : public batch_observer {
   // `source` must outlive this object. `history`: how many recent batches are kept.
   stream_metrics(stream_info info, const source_counters& source, std::size_t history = 500);
 
-  void view_output(std::int64_t batch_ms, std::string_view mode, std::span<const word_count> top,
-                   std::size_t records) override;
+  // A view's output for batch `batch_ms`: its first records in output order, and how many it holds.
+  void view_output(std::int64_t batch_ms, std::string_view mode, std::span<const word_count> top, std::size_t records);
   void batch_closed(const batch_stats& stats) override;
 
   metrics_snapshot snapshot() const;
@@ -66,6 +68,18 @@ class stream_metrics final : public batch_observer {
   mutable std::mutex mutex_;
   metrics_snapshot totals_;  // every field but info, the source's and recent
   std::deque<batch_stats> recent_;
+};
+
+// The views' outputs into `metrics`: the first `num` records of each, in pprint's order.
+class metrics_sink final : public sink {
+ public:
+  metrics_sink(stream_metrics& metrics, std::size_t num) : metrics_(metrics), num_(num) {}
+  void write(const view_output& out) override;
+
+ private:
+  stream_metrics& metrics_;
+  std::size_t num_;
+  std::vector<word_count> records_;
 };
 
 }  // namespace wcs

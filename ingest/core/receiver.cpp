@@ -11,7 +11,7 @@
 namespace wcs {
 
 // Reads stay small enough to leave what they wrote in cache for the line scan, and short enough not to
-// hold a core the reduce workers need: 8 MiB reads made the whole pipeline 2.6x slower on 2 cores.
+// hold a core the reduce workers need (much larger reads starve them on a machine with few cores).
 constexpr std::size_t max_read_bytes = 1 << 20;
 
 std::int64_t wall_clock_ms() {
@@ -36,25 +36,25 @@ void receiver::join() {
 void receiver::seal_chunk(std::size_t cut) {
   if (cut == 0 && lines_ == 0) return;  // an empty chunk only to carry a line that ended with nothing left
   host_buffer* next = ring_.acquire();
-  const std::uint8_t* next_window = next->data();
+  const std::uint8_t* next_chunk = next->data();
   if (mapped_.empty()) {
-    std::memcpy(next->data(), window_ + cut, filled_ - cut);
+    std::memcpy(next->data(), chunk_ + cut, filled_ - cut);
   } else {
     // The engine releases chunks in order, and this thread holds two tickets (this chunk's and
     // `next`): every chunk but the newest buffers() - 2 is done, and its pages may go.
-    next_window = window_ + cut;
+    next_chunk = chunk_ + cut;
     const std::uint8_t* done = nullptr;
     while (in_flight_ends_.size() + 2 > ring_.buffers()) {
       done = in_flight_ends_.front();
       in_flight_ends_.pop_front();
     }
     if (done != nullptr) source_.consumed(done);
-    in_flight_ends_.push_back(window_ + cut);
+    in_flight_ends_.push_back(chunk_ + cut);
   }
-  out_.push({ingest_event::kind::chunk, buffer_, window_, cut, lines_, 0, std::chrono::steady_clock::now()});
+  out_.push({ingest_event::kind::chunk, buffer_, chunk_, cut, lines_, 0, std::chrono::steady_clock::now()});
   batch_bytes_ += cut;
   buffer_ = next;
-  window_ = next_window;
+  chunk_ = next_chunk;
   filled_ -= cut;
   last_end_ = 0;
   lines_ = 0;
@@ -63,7 +63,7 @@ void receiver::seal_chunk(std::size_t cut) {
 void receiver::seal_batch() {
   seal_chunk(last_end_);
   out_.push({ingest_event::kind::batch_end, nullptr, nullptr, 0, 0, next_batch_ms_, std::chrono::steady_clock::now()});
-  next_batch_ms_ += policy_.interval_ms;
+  next_batch_ms_ = policy_.clock.next_batch_ms(next_batch_ms_);
   lines_left_ = policy_.lines_per_batch;
   batch_bytes_ = 0;
 }
@@ -71,11 +71,11 @@ void receiver::seal_batch() {
 void receiver::on_data(std::size_t bytes) {
   filled_ += bytes;
   const bool by_lines = policy_.lines_per_batch != 0;
-  // The new bytes are the last `left` of the window (sealing a batch moves the window, not its end).
+  // The new bytes are the last `left` of the open chunk (sealing a batch moves its start, not its end).
   std::size_t left = bytes;
   while (left != 0) {
     const std::size_t from = filled_ - left;
-    const line_scan_result r = scanner_.scan(window_ + from, left, by_lines ? lines_left_ : std::numeric_limits<std::uint64_t>::max());
+    const line_scan_result r = scanner_.scan(chunk_ + from, left, by_lines ? lines_left_ : std::numeric_limits<std::uint64_t>::max());
     if (r.last_end != 0) last_end_ = from + r.last_end;
     lines_ += r.lines;
     line_open_ = line_open_ && r.lines == 0;
@@ -91,7 +91,7 @@ void receiver::seal_full_buffer() {
   }
   // One line fills the whole buffer. Cut after its last whitespace byte so no word is split; a word
   // longer than the buffer is cut at a UTF-8 unit boundary. The line is still counted once, at its end.
-  const std::uint8_t* p = window_;
+  const std::uint8_t* p = chunk_;
   std::size_t cut = filled_;
   while (cut > 0 && !is_ascii_space(p[cut - 1])) --cut;
   if (cut == 0) {
@@ -127,7 +127,7 @@ void receiver::end_of_connection() {
 read_result receiver::read_more(steady_time deadline) {
   const std::size_t room = ring_.buffer_bytes() - filled_;
   if (mapped_.empty()) return source_.read({buffer_->data() + filled_, std::min(max_read_bytes, room)}, deadline);
-  const auto left = static_cast<std::size_t>(mapped_.data() + mapped_.size() - (window_ + filled_));
+  const auto left = static_cast<std::size_t>(mapped_.data() + mapped_.size() - (chunk_ + filled_));
   if (left == 0) return {read_status::finished};
   return {read_status::data, std::min(room, left)};
 }
@@ -135,7 +135,7 @@ read_result receiver::read_more(steady_time deadline) {
 void receiver::run() {
   try {
     buffer_ = ring_.acquire();
-    window_ = mapped_.empty() ? buffer_->data() : mapped_.data();
+    chunk_ = mapped_.empty() ? buffer_->data() : mapped_.data();
     const bool by_time = policy_.lines_per_batch == 0;
     for (;;) {
       if (stop_.load()) {

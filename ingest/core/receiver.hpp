@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "ingest/core/batch_clock.hpp"
 #include "ingest/core/byte_source.hpp"
 #include "ingest/core/chunk_ring.hpp"
 #include "ingest/core/ingest_events.hpp"
@@ -21,18 +22,10 @@
 namespace wcs {
 
 struct batch_policy {
-  std::int64_t interval_ms = 10000;
-  std::int64_t first_batch_ms = 0;     // time of the first batch
+  batch_clock clock;
+  std::int64_t first_batch_ms = 0;     // time of the first batch (after a restart: past clock's first)
   std::uint64_t lines_per_batch = 0;   // 0: cut by time
 };
-
-// The first batch time of a stream started at wall clock `now_ms`: the first multiple of the interval
-// strictly after it (Spark's RecurringTimer.getStartTime).
-inline std::int64_t first_batch_after(std::int64_t now_ms, std::int64_t interval_ms) {
-  return (now_ms / interval_ms + 1) * interval_ms;
-}
-
-std::int64_t wall_clock_ms();
 
 class receiver {
  public:
@@ -67,10 +60,10 @@ class receiver {
   std::span<const std::uint8_t> mapped_;
   std::deque<const std::uint8_t*> in_flight_ends_;  // mapped: ends of the chunks the engine may still hold
   host_buffer* buffer_ = nullptr;
-  const std::uint8_t* window_ = nullptr;  // the open chunk's bytes: buffer_'s, or in mapped_
-  std::size_t filled_ = 0;    // bytes in window_
-  std::size_t last_end_ = 0;  // just past the last line end in window_ (0: none)
-  std::uint64_t lines_ = 0;   // line ends in window_[0, last_end_)
+  const std::uint8_t* chunk_ = nullptr;  // the open chunk's bytes: buffer_'s, or in mapped_
+  std::size_t filled_ = 0;    // bytes in chunk_
+  std::size_t last_end_ = 0;  // just past the last line end in chunk_ (0: none)
+  std::uint64_t lines_ = 0;   // line ends in chunk_[0, last_end_)
   bool line_open_ = false;    // a line a full buffer was cut inside has not ended yet
   std::uint64_t lines_left_ = 0;
   std::uint64_t batch_bytes_ = 0;

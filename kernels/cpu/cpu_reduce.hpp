@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "kernels/cpu/local_word_table.hpp"
-#include "kernels/cpu/simd_classify.hpp"
+#include "kernels/cpu/simd_dispatch.hpp"
 
 namespace wcs {
 

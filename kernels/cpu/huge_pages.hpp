@@ -1,8 +1,8 @@
 #pragma once
 // Memory for big arrays that are filled once and reused (ingest buffers, word tables). From 512 KiB
 // up it is mapped fresh from the kernel, 2 MiB aligned and advised as transparent huge pages, so
-// touching it costs one page fault per 2 MiB instead of 512 (faults are dear in VMs: before this, a
-// 41 MB run took 7,300 of them). It always comes zeroed, and nothing writes it before its first use.
+// touching it costs one page fault per 2 MiB instead of 512 (faults are dear in VMs). It always comes
+// zeroed, and nothing writes it before its first use.
 #include <cstddef>
 #include <memory>
 

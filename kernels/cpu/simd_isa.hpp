@@ -3,7 +3,7 @@
 // kernel is built from (whitespace and high bytes, line ends, where Unicode whitespace may start). A
 // kernel is a template over one of these structs, entered through compiled_for (below): a function
 // compiled for that instruction set (WCS_TARGET_*, with gnu::flatten so the classifiers inline into
-// the kernel's loop). simd_classify.hpp picks the instruction set at run time.
+// the kernel's loop). simd_dispatch.hpp picks the instruction set at run time.
 #include <immintrin.h>
 
 #include <cstddef>

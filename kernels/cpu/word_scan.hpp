@@ -19,7 +19,7 @@
 #include <cstring>
 #include <type_traits>
 
-#include "kernels/cpu/simd_classify.hpp"
+#include "kernels/cpu/simd_dispatch.hpp"
 #include "kernels/tokenize/tokenize.hpp"
 
 namespace wcs {

@@ -1,8 +1,8 @@
 #pragma once
 // The hash of the device word table: FNV-1a over the word's bytes, then murmur3's 64-bit finalizer so
 // the low bits (the slot index) depend on every byte. One thread hashes one word, byte by byte, which
-// needs no alignment (words start anywhere). The CPU path uses XXH3; each hash only has to agree
-// within its own table.
+// needs no alignment (words start anywhere). The CPU tables hash differently (kernels/cpu/word_hash.hpp:
+// a multiply for words of up to 16 bytes, XXH3 beyond); each hash only has to agree within its own table.
 #include <cstddef>
 #include <cstdint>
 

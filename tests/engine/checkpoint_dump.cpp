@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "host/engine/checkpoint.hpp"
+#include "host/checkpoint/checkpoint_store.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

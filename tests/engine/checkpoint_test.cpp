@@ -7,7 +7,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "host/engine/checkpoint.hpp"
+#include "host/checkpoint/checkpoint_format.hpp"
+#include "host/checkpoint/checkpoint_store.hpp"
+#include "host/engine/checkpointer.hpp"
 #include "host/engine/make_views.hpp"
 #include "host/engine/state_view.hpp"
 #include "host/engine/window_view.hpp"
@@ -55,7 +57,7 @@ struct pipeline {
   window_view window;
 };
 
-const window_spec spec{1000, 5000, 1000, 0, true, true};
+const window_spec spec{batch_clock{1000, 0}, 5000, 1000, true, true};
 
 checkpoint_params params() {
   checkpoint_params p;
@@ -69,7 +71,7 @@ checkpoint_params params() {
 }
 
 std::string encode(pipeline& p, std::int64_t last_batch_ms) {
-  return encode_checkpoint({params(), 0, last_batch_ms}, p.dict, &p.state, &p.window);
+  return encode_checkpoint({params(), 0, last_batch_ms}, p.dict, {&p.state.totals(), &p.window.sums(), &p.window.retained()});
 }
 
 std::string read(const fs::path& path) {
@@ -129,13 +131,6 @@ TEST(checkpoint_format, another_format_version_is_refused_by_name) {
   } catch (const checkpoint_error& e) {
     EXPECT_NE(std::string(e.what()).find("format version 9"), std::string::npos) << e.what();
   }
-}
-
-TEST(checkpoint_interval, defaults_to_sparks_smallest_multiple_of_the_batch_of_at_least_10_s) {
-  EXPECT_EQ(default_checkpoint_interval_ms(200), 10000);
-  EXPECT_EQ(default_checkpoint_interval_ms(3000), 12000);
-  EXPECT_EQ(default_checkpoint_interval_ms(10000), 10000);
-  EXPECT_EQ(default_checkpoint_interval_ms(15000), 15000);
 }
 
 TEST_F(checkpoint_dir, keeps_the_two_newest_and_removes_temporary_files) {
@@ -222,12 +217,12 @@ TEST_F(checkpoint_dir, a_failed_write_is_a_clear_error) {
 // getOrCreate through make_views: the grid, the dictionary and the totals come back; a checkpoint made
 // with other parameters is refused.
 TEST_F(checkpoint_dir, make_views_resumes_the_grid_and_refuses_other_parameters) {
-  options o;
+  stream_spec o;
   o.batch_ms = 1000;
-  o.modes = {"stateless", "stateful", "window"};
+  for (const mode m : {mode::stateless, mode::stateful, mode::window}) o.modes.add(m);
   o.window_ms = 3000;
   o.slide_ms = 1000;
-  o.checkpoint = dir_.string();
+  o.checkpoint_dir = dir_.string();
   o.checkpoint_every_ms = 2000;
   o.start_ms = 5000;
   {

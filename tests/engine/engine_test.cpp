@@ -16,6 +16,7 @@
 #include "host/backend/backend.hpp"
 #include "host/engine/engine.hpp"
 #include "host/engine/make_views.hpp"
+#include "host/sink/pprint_sink.hpp"
 
 namespace wcs {
 namespace {
@@ -60,12 +61,18 @@ class memory_output {
   std::FILE* out_;
 };
 
+stream_spec stateless() {
+  stream_spec o;
+  o.modes.add(mode::stateless);
+  return o;
+}
+
 // An engine with the views `o` asks for (stateless by default), its first batch at 10 s, printing into
 // `output`.
-engine engine_printing_to(backend& cpu, memory_output& output, options o = {}, std::function<void()> check_input = {}) {
+engine engine_printing_to(backend& cpu, memory_output& output, stream_spec o = stateless(), std::function<void()> check_input = {}) {
   o.start_ms = 10000;
   engine_config config;
-  config.out = output.file();
+  config.sinks.push_back(std::make_unique<pprint_sink>(output.file(), o.num));
   config.check_input = std::move(check_input);
   return engine(cpu, make_views(o, cpu), std::move(config));
 }
@@ -75,7 +82,7 @@ TEST(Engine, BatchWhoseInputTurnedOutUnreadableIsNotEmitted) {
   memory_output output;
   ASSERT_NE(output.file(), nullptr);
   int checks = 0;
-  engine eng = engine_printing_to(*cpu, output, {}, [&checks] {
+  engine eng = engine_printing_to(*cpu, output, stateless(), [&checks] {
     if (++checks == 2) throw std::runtime_error("input lost");
   });
   chunk_ring ring(4, 64);
@@ -140,10 +147,10 @@ TEST(Engine, CompactionThatWouldDropNothingIsSkipped) {
   auto cpu = make_backend(backend_kind::cpu);
   memory_output output;
   ASSERT_NE(output.file(), nullptr);
-  options o;
-  o.modes = {"stateful"};
-  o.checkpoint = ::testing::TempDir() + "wcs-engine-compaction";
-  std::filesystem::remove_all(o.checkpoint);
+  stream_spec o;
+  o.modes.add(mode::stateful);
+  o.checkpoint_dir = ::testing::TempDir() + "wcs-engine-compaction";
+  std::filesystem::remove_all(o.checkpoint_dir);
   engine eng = engine_printing_to(*cpu, output, o);
   const std::string text = many_words(70000);
   chunk_ring ring(4, text.size());
@@ -152,7 +159,7 @@ TEST(Engine, CompactionThatWouldDropNothingIsSkipped) {
   events.push({ingest_event::kind::finished});
   eng.run(events, ring);
   const std::string printed = output.printed();
-  std::filesystem::remove_all(o.checkpoint);
+  std::filesystem::remove_all(o.checkpoint_dir);
   EXPECT_EQ(eng.totals().compactions, 0u);
   EXPECT_NE(printed.find("('w0', 4)"), std::string::npos) << printed.substr(0, 2000);
 }

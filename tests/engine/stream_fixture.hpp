@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "host/backend/backend.hpp"
-#include "host/engine/batch_table.hpp"
-#include "host/engine/dictionary.hpp"
+#include "host/tables/batch_table.hpp"
+#include "host/tables/dictionary.hpp"
 #include "host/engine/view.hpp"
 
 namespace wcs::test {

@@ -53,7 +53,7 @@ void run_trial(std::uint64_t seed, std::size_t compact_every) {
   SCOPED_TRACE(describe(t, seed));
 
   const std::int64_t zero_ms = 1'700'000'000'000 - t.batch_ms;
-  window_spec spec{t.batch_ms, t.window_ms, t.slide_ms, zero_ms, true, t.keep_zero};
+  window_spec spec{batch_clock{t.batch_ms, zero_ms}, t.window_ms, t.slide_ms, true, t.keep_zero};
   state_view state(cpu_backend().make_count_table());
   window_view inverse(cpu_backend().make_count_table(), spec);
   spec.inverse = false;
@@ -120,7 +120,7 @@ TEST(views_property, random_streams_across_dictionary_compactions) {
 TEST(window_view, tutorial_window_20_slide_10) {
   dictionary dict;
   const std::int64_t first = 1'795'462'810'000;
-  window_view v(cpu_backend().make_count_table(), {10000, 20000, 10000, first - 10000, true, false});
+  window_view v(cpu_backend().make_count_table(), {batch_clock{10000, first - 10000}, 20000, 10000, true, false});
   ASSERT_TRUE(v.apply(to_table({{"a", 2}, {"b", 1}}, dict, first)));
   EXPECT_EQ(output_words(v, dict), (word_counts{{"a", 2}, {"b", 1}}));
   ASSERT_TRUE(v.apply(to_table({{"a", 1}}, dict, first + 10000)));
@@ -134,7 +134,7 @@ TEST(window_view, tutorial_window_20_slide_10) {
 // Outputs only where (t - zeroTime) % slide == 0, counted from Spark's zeroTime (first batch - interval).
 TEST(window_view, outputs_only_at_slide_boundaries) {
   dictionary dict;
-  window_view v(cpu_backend().make_count_table(), {1000, 6000, 3000, 0, true, true});
+  window_view v(cpu_backend().make_count_table(), {batch_clock{1000, 0}, 6000, 3000, true, true});
   std::vector<bool> due;
   for (std::int64_t t = 1000; t <= 9000; t += 1000) due.push_back(v.apply(to_table({{"x", 1}}, dict, t)));
   EXPECT_EQ(due, (std::vector<bool>{false, false, true, false, false, true, false, false, true}));
@@ -143,8 +143,8 @@ TEST(window_view, outputs_only_at_slide_boundaries) {
 
 TEST(window_view, keep_zero_shows_words_that_left_the_window) {
   dictionary dict;
-  window_view keep(cpu_backend().make_count_table(), {1000, 1000, 1000, 0, true, true});
-  window_view drop(cpu_backend().make_count_table(), {1000, 1000, 1000, 0, true, false});
+  window_view keep(cpu_backend().make_count_table(), {batch_clock{1000, 0}, 1000, 1000, true, true});
+  window_view drop(cpu_backend().make_count_table(), {batch_clock{1000, 0}, 1000, 1000, true, false});
   for (view* v : {static_cast<view*>(&keep), static_cast<view*>(&drop)}) {
     v->apply(to_table({{"gone", 4}}, dict, 1000));
     v->apply(to_table({{"here", 1}}, dict, 2000));
@@ -157,7 +157,7 @@ TEST(window_view, keep_zero_shows_words_that_left_the_window) {
 TEST(window_view, compaction_frees_words_only_when_zeros_are_dropped) {
   for (const bool keep_zero : {false, true}) {
     dictionary dict;
-    window_view v(cpu_backend().make_count_table(), {1000, 1000, 1000, 0, true, keep_zero});
+    window_view v(cpu_backend().make_count_table(), {batch_clock{1000, 0}, 1000, 1000, true, keep_zero});
     v.apply(to_table({{"gone", 4}}, dict, 1000));
     v.apply(to_table({{"here", 1}}, dict, 2000));
     compact(dict, {&v});

@@ -13,7 +13,7 @@
 
 #include "host/backend/backend.hpp"
 #include "host/backend/cpu_backend.hpp"
-#include "host/engine/dictionary.hpp"
+#include "host/tables/dictionary.hpp"
 #include "tests/kernels/unicode_cases.hpp"
 
 namespace wcs::test {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "host/backend/cuda_backend.hpp"
-#include "host/engine/dictionary.hpp"
+#include "host/tables/dictionary.hpp"
 #include "kernels/common/host_exec.hpp"
 #include "kernels/cuda/dense_counts.hpp"
 #include "kernels/cuda/hash.hpp"

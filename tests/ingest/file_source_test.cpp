@@ -95,7 +95,7 @@ TEST(FileSource, ReceiverStopsWithAnErrorWhenTheFileShrank) {
     std::filesystem::resize_file(path, 1 << 20);
     chunk_ring ring(4, 256 << 10, true);
     event_queue events;
-    receiver rx(source, ring, events, batch_policy{1000, 5000, 100000});
+    receiver rx(source, ring, events, batch_policy{batch_clock::first_batch_at(5000, 1000), 5000, 100000});
     rx.start();
     std::uint64_t bytes = 0;
     for (;;) {

@@ -68,7 +68,7 @@ std::vector<batch> run_source(byte_source& source, std::uint64_t lines_per_batch
   auto* mapped = dynamic_cast<mapped_source*>(&source);
   chunk_ring ring(4, buffer_bytes);
   event_queue events;
-  receiver rx(source, ring, events, batch_policy{1000, 5000, lines_per_batch});
+  receiver rx(source, ring, events, batch_policy{batch_clock::first_batch_at(5000, 1000), 5000, lines_per_batch});
   rx.start();
   std::vector<batch> out(1);
   for (;;) {
@@ -239,10 +239,26 @@ TEST(Receiver, WordLongerThanTheBufferIsCutBetweenUnits) {
   }
 }
 
-TEST(Receiver, FirstBatchAfterStart) {
-  EXPECT_EQ(first_batch_after(1000, 1000), 2000);
-  EXPECT_EQ(first_batch_after(1999, 1000), 2000);
-  EXPECT_EQ(first_batch_after(12345, 500), 12500);
+TEST(BatchClock, FirstBatchAfterStart) {
+  EXPECT_EQ(batch_clock::started_at(1000, 1000).first_batch_ms(), 2000);
+  EXPECT_EQ(batch_clock::started_at(1999, 1000).first_batch_ms(), 2000);
+  EXPECT_EQ(batch_clock::started_at(12345, 500).first_batch_ms(), 12500);
+  EXPECT_EQ(batch_clock::started_at(12345, 500).zero_ms, 12000);
+}
+
+TEST(BatchClock, PeriodsEndOnTheGrid) {
+  const batch_clock clock = batch_clock::first_batch_at(5000, 1000);  // zero time 4000
+  EXPECT_EQ(clock.next_batch_ms(5000), 6000);
+  EXPECT_TRUE(clock.period_ends(6000, 2000));
+  EXPECT_FALSE(clock.period_ends(5000, 2000));
+  EXPECT_TRUE(clock.period_ends(5000, 1000));
+}
+
+TEST(BatchClock, DefaultCheckpointIntervalIsSparks) {
+  EXPECT_EQ(default_checkpoint_interval_ms(200), 10000);
+  EXPECT_EQ(default_checkpoint_interval_ms(3000), 12000);
+  EXPECT_EQ(default_checkpoint_interval_ms(10000), 10000);
+  EXPECT_EQ(default_checkpoint_interval_ms(15000), 15000);
 }
 
 }  // namespace

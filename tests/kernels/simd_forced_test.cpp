@@ -3,7 +3,7 @@
 
 #include <cstdlib>
 
-#include "kernels/cpu/simd_classify.hpp"
+#include "kernels/cpu/simd_dispatch.hpp"
 
 TEST(SimdDispatch, ForcedChoiceTakesEffect) {
   const char* forced = std::getenv("WCS_SIMD");

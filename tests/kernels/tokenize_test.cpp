@@ -76,7 +76,7 @@ TEST(Tokenize, CarriageReturnsSplit) {
   EXPECT_EQ(split_all_ways("one\rtwo\r\nthree\n"), (words{"one", "two", "three"}));
 }
 
-// The JDK 17 decoder's replacement counts (SEMANTICS.md section 1).
+// The JDK 17 decoder's replacement counts (docs/semantics.md, Input).
 TEST(Utf8Jdk, MalformedInputCounts) {
   EXPECT_EQ(split_all_ways("\xFF"), (words{fffd}));
   EXPECT_EQ(split_all_ways("\xC3" "b"), (words{fffd + "b"}));

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/cpu/simd_classify.hpp"
+#include "kernels/cpu/simd_dispatch.hpp"
 #include "kernels/cpu/word_scan.hpp"
 #include "kernels/tokenize/tokenize.hpp"
 

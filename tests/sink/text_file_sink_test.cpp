@@ -57,13 +57,13 @@ class text_file_sink : public ::testing::Test {
 };
 
 TEST_F(text_file_sink, directory_names) {
-  EXPECT_EQ(wcs::text_file_sink("out/wc", "").batch_dir(1795462810000), "out/wc-1795462810000");
-  EXPECT_EQ(wcs::text_file_sink("out/wc", "stateful").batch_dir(1000), "out/wc-1000.stateful");
+  EXPECT_EQ(wcs::text_file_sink("out/wc", false).batch_dir(1795462810000, wcs::mode::stateless), "out/wc-1795462810000");
+  EXPECT_EQ(wcs::text_file_sink("out/wc", true).batch_dir(1000, wcs::mode::stateful), "out/wc-1000.stateful");
 }
 
 TEST_F(text_file_sink, writes_part_and_success) {
   const std::string prefix = (root_ / "wc").string();
-  wcs::text_file_sink(prefix, "").write_batch(1000, records_);
+  wcs::text_file_sink(prefix, false).write_batch(1000, wcs::mode::stateless, records_);
   EXPECT_EQ(entries(root_), std::vector<std::string>{"wc-1000"});
   EXPECT_EQ(entries(root_ / "wc-1000"), (std::vector<std::string>{"_SUCCESS", "part-00000"}));
   EXPECT_EQ(read_file(root_ / "wc-1000" / "part-00000"), expected_);
@@ -71,19 +71,19 @@ TEST_F(text_file_sink, writes_part_and_success) {
 }
 
 TEST_F(text_file_sink, suffix) {
-  wcs::text_file_sink((root_ / "wc").string(), "window").write_batch(2000, records_);
+  wcs::text_file_sink((root_ / "wc").string(), true).write_batch(2000, wcs::mode::window, records_);
   EXPECT_EQ(entries(root_), std::vector<std::string>{"wc-2000.window"});
   EXPECT_EQ(read_file(root_ / "wc-2000.window" / "part-00000"), expected_);
 }
 
 TEST_F(text_file_sink, empty_batch_has_empty_part) {
-  wcs::text_file_sink((root_ / "wc").string(), "").write_batch(3000, {});
+  wcs::text_file_sink((root_ / "wc").string(), false).write_batch(3000, wcs::mode::stateless, {});
   EXPECT_EQ(entries(root_ / "wc-3000"), (std::vector<std::string>{"_SUCCESS", "part-00000"}));
   EXPECT_EQ(fs::file_size(root_ / "wc-3000" / "part-00000"), 0U);
 }
 
 TEST_F(text_file_sink, creates_missing_parent_directories) {
-  wcs::text_file_sink((root_ / "a" / "b" / "wc").string(), "").write_batch(1000, records_);
+  wcs::text_file_sink((root_ / "a" / "b" / "wc").string(), false).write_batch(1000, wcs::mode::stateless, records_);
   EXPECT_EQ(read_file(root_ / "a" / "b" / "wc-1000" / "part-00000"), expected_);
   EXPECT_EQ(entries(root_ / "a" / "b"), std::vector<std::string>{"wc-1000"});
 }
@@ -91,18 +91,18 @@ TEST_F(text_file_sink, creates_missing_parent_directories) {
 TEST_F(text_file_sink, relative_prefix_without_directory) {
   const fs::path cwd = fs::current_path();
   fs::current_path(root_);
-  wcs::text_file_sink("wc", "").write_batch(1000, records_);
+  wcs::text_file_sink("wc", false).write_batch(1000, wcs::mode::stateless, records_);
   fs::current_path(cwd);
   EXPECT_EQ(entries(root_), std::vector<std::string>{"wc-1000"});
   EXPECT_EQ(read_file(root_ / "wc-1000" / "part-00000"), expected_);
 }
 
 TEST_F(text_file_sink, rewritten_batch_replaces_the_old_directory) {
-  wcs::text_file_sink sink((root_ / "wc").string(), "");
-  sink.write_batch(1000, records_);
+  wcs::text_file_sink sink((root_ / "wc").string(), false);
+  sink.write_batch(1000, wcs::mode::stateless, records_);
   std::ofstream(root_ / "wc-1000" / "stray") << "from the first run";
   const std::vector<wcs::word_count> second{{"new", 5}};
-  sink.write_batch(1000, second);
+  sink.write_batch(1000, wcs::mode::stateless, second);
   EXPECT_EQ(entries(root_), std::vector<std::string>{"wc-1000"});
   EXPECT_EQ(entries(root_ / "wc-1000"), (std::vector<std::string>{"_SUCCESS", "part-00000"}));
   EXPECT_EQ(read_file(root_ / "wc-1000" / "part-00000"), "('new', 5)\n");
@@ -112,7 +112,7 @@ TEST_F(text_file_sink, leftover_temp_directory_of_a_crashed_run_is_reused) {
   const fs::path stale = root_ / (".wc-1000.tmp-" + std::to_string(::getpid()));
   fs::create_directory(stale);
   std::ofstream(stale / "part-00000") << "half";
-  wcs::text_file_sink((root_ / "wc").string(), "").write_batch(1000, records_);
+  wcs::text_file_sink((root_ / "wc").string(), false).write_batch(1000, wcs::mode::stateless, records_);
   EXPECT_EQ(entries(root_), std::vector<std::string>{"wc-1000"});
   EXPECT_EQ(read_file(root_ / "wc-1000" / "part-00000"), expected_);
 }
@@ -129,7 +129,7 @@ TEST_F(text_file_sink, large_batch_is_written_in_full) {
     expected += "('" + w + "', 7)\n";
   }
   ASSERT_GT(expected.size(), std::size_t{2} << 20);
-  wcs::text_file_sink((root_ / "wc").string(), "").write_batch(1000, records);
+  wcs::text_file_sink((root_ / "wc").string(), false).write_batch(1000, wcs::mode::stateless, records);
   EXPECT_EQ(read_file(root_ / "wc-1000" / "part-00000"), expected);
 }
 
@@ -137,7 +137,7 @@ TEST_F(text_file_sink, prefix_under_a_regular_file_fails_with_one_clear_line) {
   std::ofstream(root_ / "file") << "x";
   const std::string prefix = (root_ / "file" / "out" / "wc").string();
   const std::string message =
-      error_of([&] { wcs::text_file_sink(prefix, "").write_batch(1000, records_); });
+      error_of([&] { wcs::text_file_sink(prefix, false).write_batch(1000, wcs::mode::stateless, records_); });
   EXPECT_NE(message.find(prefix + "-1000"), std::string::npos) << message;
   EXPECT_NE(message.find((root_ / "file" / "out").string()), std::string::npos) << message;
   EXPECT_NE(message.find("Not a directory"), std::string::npos) << message;
@@ -148,7 +148,7 @@ TEST_F(text_file_sink, prefix_under_a_regular_file_fails_with_one_clear_line) {
 TEST_F(text_file_sink, target_that_is_a_file_is_not_clobbered) {
   std::ofstream(root_ / "wc-1000") << "keep";
   const std::string message =
-      error_of([&] { wcs::text_file_sink((root_ / "wc").string(), "").write_batch(1000, records_); });
+      error_of([&] { wcs::text_file_sink((root_ / "wc").string(), false).write_batch(1000, wcs::mode::stateless, records_); });
   EXPECT_NE(message.find((root_ / "wc-1000").string()), std::string::npos) << message;
   EXPECT_EQ(read_file(root_ / "wc-1000"), "keep");
   EXPECT_EQ(entries(root_), std::vector<std::string>{"wc-1000"});
@@ -161,7 +161,7 @@ TEST_F(text_file_sink, unwritable_directory_fails_and_leaves_nothing) {
   fs::create_directory(root_ / "ro");
   fs::permissions(root_ / "ro", fs::perms::owner_read | fs::perms::owner_exec);
   const std::string message = error_of(
-      [&] { wcs::text_file_sink((root_ / "ro" / "wc").string(), "").write_batch(1000, records_); });
+      [&] { wcs::text_file_sink((root_ / "ro" / "wc").string(), false).write_batch(1000, wcs::mode::stateless, records_); });
   fs::permissions(root_ / "ro", fs::perms::owner_all);
   EXPECT_NE(message.find("Permission denied"), std::string::npos) << message;
   EXPECT_TRUE(entries(root_ / "ro").empty());

@@ -1,4 +1,4 @@
-#include "host/engine/dictionary.hpp"
+#include "host/tables/dictionary.hpp"
 
 #include <algorithm>
 #include <atomic>

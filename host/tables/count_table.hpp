@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "host/engine/batch_table.hpp"
+#include "host/tables/batch_table.hpp"
 
 namespace wcs {
 
@@ -32,7 +32,10 @@ class count_table {
   virtual void upload(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched) = 0;
 };
 
-// The host-memory table (CPU backend), applying kernels/tables/table_ops.hpp in plain loops.
+// The host-memory table (CPU backend), applying kernels/tables/table_ops.hpp in plain loops. It is
+// kept apart from dense_counts<host_exec> (the device table's code on the host executor), which
+// stages every batch and scans a table twice to collect it: 3.5% more instructions on a stateful and
+// windowed KJV run.
 std::unique_ptr<count_table> make_host_count_table();
 
 }  // namespace wcs

@@ -1,4 +1,4 @@
-#include "kernels/cpu/simd_classify.hpp"
+#include "kernels/cpu/simd_dispatch.hpp"
 
 #include <cstdlib>
 #include <stdexcept>

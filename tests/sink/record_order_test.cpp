@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "host/engine/record_order.hpp"
+#include "host/sink/record_order.hpp"
 
 namespace wcs {
 namespace {

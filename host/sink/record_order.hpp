@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "host/engine/batch_table.hpp"
+#include "host/tables/batch_table.hpp"
 #include "host/sink/word_count.hpp"
 
 namespace wcs {

@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "host/engine/count_table.hpp"
+#include "host/tables/count_table.hpp"
 #include "kernels/tables/table_ops.hpp"
 
 namespace wcs {

@@ -1,0 +1,91 @@
+#pragma once
+// The GPU path's backend and count table as templates over the word counter and count table types, so
+// the tests run them over word_counter<host_exec> / dense_counts<host_exec> (the same stage sequence and
+// per-thread bodies on CPU threads) and the CUDA build over their device instantiations (cuda_backend).
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "host/backend/backend.hpp"
+#include "kernels/cuda/batch_result.hpp"
+
+namespace wcs {
+
+// A count_table over Counts (the dense_counts interface).
+template <class Counts>
+class dense_count_table final : public count_table {
+ public:
+  void apply(const batch_table& batch, int sign) override { counts_.apply(batch.ids, batch.counts, sign); }
+
+  void collect(batch_table& out, bool keep_zero) const override { counts_.collect(out.ids, out.counts, keep_zero); }
+
+  void mark_live(std::vector<bool>& live, bool keep_zero) const override {
+    counts_.collect(ids_, counts_scratch_, keep_zero);
+    for (const std::uint32_t id : ids_) live[id] = true;
+  }
+
+  void remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) override { counts_.remap(old_to_new, new_size); }
+
+  void download(std::vector<std::uint64_t>& counts, std::vector<std::uint8_t>& touched) const override {
+    counts_.download(counts, touched);
+  }
+
+  void upload(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched) override {
+    counts_.upload(counts, touched);
+  }
+
+ private:
+  // Device work and its staging buffers behind the interface's const reads.
+  mutable Counts counts_;
+  mutable std::vector<std::uint32_t> ids_;
+  mutable std::vector<std::uint64_t> counts_scratch_;
+};
+
+// A backend over Counter (the word_counter interface): words the device table has no id for travel to
+// the host once, are interned in the dictionary, and their ids go back to the device, where they stay
+// until the dictionary is renumbered (cached_ids).
+template <class Counter, class Counts>
+class counter_backend final : public backend {
+ public:
+  template <class... CounterArgs>
+  explicit counter_backend(std::string name, CounterArgs&&... args)
+      : name_(std::move(name)), counter_(std::forward<CounterArgs>(args)...) {}
+
+  std::string_view name() const override { return name_; }
+
+  void add_chunk(std::span<const std::uint8_t> text) override { counter_.add_chunk(text); }
+
+  std::uint64_t finish_batch(dictionary& dict, batch_table& out) override {
+    counter_.collect_batch(ids_.void_for(dict), result_);
+    if (result_.fresh != 0) {
+      for (std::size_t t = 0; t < result_.ids.size(); ++t) {
+        if (result_.ids[t] != cuda::no_id) continue;
+        const std::uint64_t begin = result_.offsets[t];
+        result_.ids[t] = dict.intern(std::string_view(result_.bytes.data() + begin, result_.offsets[t + 1] - begin));
+      }
+    }
+    counter_.settle_batch(result_.ids, dict.size());
+    ids_.refresh(dict);
+    // collect_batch resizes and overwrites both next time: hand them over instead of copying.
+    out.ids.swap(result_.ids);
+    out.counts.swap(result_.counts);
+    return result_.words;
+  }
+
+  std::unique_ptr<count_table> make_count_table() override { return std::make_unique<dense_count_table<Counts>>(); }
+
+  std::size_t max_chunk_bytes() const override { return cuda::max_chunk_bytes; }
+
+  Counter& counter() { return counter_; }
+
+ private:
+  std::string name_;
+  Counter counter_;
+  cuda::batch_result result_;
+  cached_ids ids_;  // the device table's ids
+};
+
+}  // namespace wcs

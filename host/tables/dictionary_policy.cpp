@@ -1,0 +1,50 @@
+#include "host/tables/dictionary_policy.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace wcs {
+
+void dictionary_policy::sample(const dictionary& dict, const batch_table& batch) {
+  // Only compaction reads the reuse, comparing with the batch before's sample: below half the threshold
+  // the dictionary is not near a compaction, and a batch costs no sample.
+  if (dict.size() * 2 < compact_at_) {
+    vocabulary_sample_.clear();
+    reuse_ = 0;
+    return;
+  }
+  // Sampled by hash (its top 6 bits zero: 1 word in 64), so a word of two batches is in both samples.
+  constexpr unsigned sample_shift = 58;
+  std::vector<std::uint64_t> sample;
+  for (const std::uint32_t id : batch.ids) {
+    if (const std::uint64_t h = dict.hash(id); h >> sample_shift == 0) sample.push_back(h);
+  }
+  std::sort(sample.begin(), sample.end());
+  const auto reused = std::count_if(sample.begin(), sample.end(), [&](std::uint64_t h) {
+    return std::binary_search(vocabulary_sample_.begin(), vocabulary_sample_.end(), h);
+  });
+  reuse_ = sample.empty() ? 0 : static_cast<double>(reused) / static_cast<double>(sample.size());
+  vocabulary_sample_.swap(sample);
+}
+
+std::vector<std::uint32_t> dictionary_policy::compact(dictionary& dict, const batch_table& batch, std::vector<bool>& live) {
+  // When the stream reuses most of its vocabulary from batch to batch, the batch just closed keeps its
+  // words too: otherwise a stateless stream with more distinct words per batch than the threshold
+  // emptied the dictionary, and voided the worker tables' ids, after every batch. When the vocabulary
+  // moves on (a long tail of words seen once), starting empty costs less than carrying the words.
+  if (reuse_ >= 0.5) {
+    for (const std::uint32_t id : batch.ids) live[id] = true;
+  }
+  const std::size_t before = dict.size();
+  std::vector<std::uint32_t> remap;
+  if (static_cast<std::size_t>(std::count(live.begin(), live.end(), true)) != before) {
+    remap = dict.compact(live);
+    spdlog::debug("dictionary compacted: {} -> {} words (the last batch reused {:.0f}% of its sampled words)", before,
+                  dict.size(), 100 * reuse_);
+  }
+  compact_at_ = std::max(min_compact_at, 2 * dict.size());
+  return remap;
+}
+
+}  // namespace wcs
