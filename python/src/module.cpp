@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "host/backend/backend.hpp"
-#include "host/engine/batch_table.hpp"
-#include "host/engine/dictionary.hpp"
+#include "host/tables/batch_table.hpp"
+#include "host/tables/dictionary.hpp"
 #include "kernels/tokenize/python_space.hpp"
 
 namespace nb = nanobind;
