@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages wcstream needs, and only those that are missing (idempotent).
 # nvcc is optional: the CUDA toolkit is not a Debian package here; CMake enables CUDA when it finds it.
+# clang-14 and libclang-rt-14-dev (sanitizer runtimes, libFuzzer) serve scripts/sanitize.sh and scripts/fuzz.sh.
 set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config python3
@@ -8,6 +9,7 @@ packages=(
   libcli11-dev libsimdjson-dev libfmt-dev libspdlog-dev libxxhash-dev
   libcpp-httplib-dev nlohmann-json3-dev python3-prometheus-client
   bible-kjv netcat-openbsd valgrind
+  clang-14 libclang-rt-14-dev
 )
 # The live view's browser test (tests/ui) loads the page in headless Chromium; WCS_NO_BROWSER=1 leaves
 # it out (about 350 MB installed) and that test then skips.
