@@ -6,12 +6,5 @@
 # CTest runs it as the test perf_gate; the build directory defaults to build/ (or $WCS_BUILD_DIR).
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${WCS_BUILD_DIR:-$top/build}"
-args=()
-while (($#)); do
-  case "$1" in
-    --build) build="$2"; shift 2 ;;
-    *) args+=("$1"); shift ;;
-  esac
-done
-exec python3 "$top/bench/perf_gate.py" --build "$build" "${args[@]}"
+# A --build given on the command line comes after the default, and the last one wins.
+exec python3 "$top/bench/perf_gate.py" --build "${WCS_BUILD_DIR:-$top/build}" "$@"

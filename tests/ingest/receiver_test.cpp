@@ -11,31 +11,10 @@
 #include "ingest/core/line_scanner.hpp"
 #include "ingest/core/receiver.hpp"
 #include "kernels/tokenize/tokenize.hpp"
+#include "tests/ingest/scripted_source.hpp"
 
 namespace wcs {
 namespace {
-
-// Replays scripted reads; an empty string stands for "connection closed".
-class scripted_source final : public byte_source {
- public:
-  explicit scripted_source(std::vector<std::string> reads) : reads_(reads.begin(), reads.end()) {}
-  read_result read(std::span<std::uint8_t> into, steady_time) override {
-    if (reads_.empty()) return {read_status::finished};
-    std::string& next = reads_.front();
-    if (next.empty()) {
-      reads_.pop_front();
-      return {read_status::closed};
-    }
-    const std::size_t n = std::min(next.size(), into.size());
-    std::copy_n(next.data(), n, into.data());
-    next.erase(0, n);
-    if (next.empty()) reads_.pop_front();
-    return {read_status::data, n};
-  }
-
- private:
-  std::deque<std::string> reads_;
-};
 
 // A file held in memory as a whole, as a memory-mapped file_source is. consumed() must never reach
 // into a chunk the engine has not released yet.

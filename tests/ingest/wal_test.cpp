@@ -15,6 +15,7 @@
 #include "ingest/core/receiver.hpp"
 #include "ingest/wal/record.hpp"
 #include "ingest/wal/write_ahead_log.hpp"
+#include "tests/ingest/scripted_source.hpp"
 
 namespace wcs {
 namespace {
@@ -22,28 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 
 std::span<const std::uint8_t> bytes_of(const std::string& s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
-
-// Scripted reads; an empty string stands for "connection closed".
-class scripted_source final : public byte_source {
- public:
-  explicit scripted_source(std::vector<std::string> reads) : reads_(reads.begin(), reads.end()) {}
-  read_result read(std::span<std::uint8_t> into, steady_time) override {
-    if (reads_.empty()) return {read_status::finished};
-    std::string& next = reads_.front();
-    if (next.empty()) {
-      reads_.pop_front();
-      return {read_status::closed};
-    }
-    const std::size_t n = std::min(next.size(), into.size());
-    std::copy_n(next.data(), n, into.data());
-    next.erase(0, n);
-    if (next.empty()) reads_.pop_front();
-    return {read_status::data, n};
-  }
-
- private:
-  std::deque<std::string> reads_;
-};
 
 struct batch {
   std::string text;
