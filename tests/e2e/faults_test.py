@@ -98,19 +98,25 @@ def outages_then_sigint(wcstream, dump, tmp):
 
 def consumer_behind(wcstream, tmp):
     """stdout is a pipe nobody reads: the engine blocks in its first pprint, the ring fills, the
-    receiver stops reading and TCP holds the sender back; then stdout is read again."""
-    vocab = ["w%d" % i for i in range(5000)]
+    receiver stops reading and TCP holds the sender back; then stdout is read again. The sender pauses
+    after its first block until the engine is blocked (a batch's pprint of 20000 records, about
+    260 KB, overfills the pipe): a quiet machine could otherwise take in the whole stream before the first batch ends."""
+    vocab = ["w%d" % i for i in range(20000)]
     block = ("\n".join(" ".join(vocab[j:j + 10]) for j in range(0, len(vocab), 10)) + "\n").encode()
     repeats = (200 * MB) // len(block)
     listener = socket.create_server(("127.0.0.1", 0))
     sent = [0]
+    resumed = threading.Event()
 
     def serve():
         conn, _ = listener.accept()
         with conn:
-            for _ in range(repeats):
+            for i in range(repeats):
                 conn.sendall(block)
                 sent[0] += len(block)
+                if i == 0:
+                    time.sleep(1.0)  # several 0.2 s batches: the first one's pprint overfills the pipe
+                    resumed.set()
         listener.close()
 
     threading.Thread(target=serve, daemon=True).start()
@@ -118,9 +124,10 @@ def consumer_behind(wcstream, tmp):
     err_path = os.path.join(tmp, "o2.log")
     with open(err_path, "w") as err:
         proc = engine(wcstream, listener.getsockname()[1],
-                      ["--exit-on-eof", "--output", prefix, "--num", "5000", "--batch", "0.2"],
+                      ["--exit-on-eof", "--output", prefix, "--num", "20000", "--batch", "0.2"],
                       stdout=subprocess.PIPE, stderr=err)
         # Held back: the sender made no progress for 1 s (on a loaded machine start-up can take seconds).
+        resumed.wait(timeout=60)
         last, still_since = -1, time.monotonic()
         while time.monotonic() - still_since < 1.0 and sent[0] < repeats * len(block):
             if sent[0] != last:
