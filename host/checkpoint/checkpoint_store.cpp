@@ -17,7 +17,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include "host/common/durable_file.hpp"
+#include "ingest/common/durable_file.hpp"
 
 namespace wcs {
 namespace {

@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "host/common/durable_file.hpp"
+#include "ingest/common/durable_file.hpp"
 #include "host/sink/py_repr.hpp"
 #include "host/sink/record_order.hpp"
 

@@ -1,4 +1,4 @@
-#include "host/common/durable_file.hpp"
+#include "ingest/common/durable_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
