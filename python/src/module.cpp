@@ -3,6 +3,7 @@
 // pure-Python files beside it.
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <spdlog/spdlog.h>
 #include <tbb/task_arena.h>
@@ -15,6 +16,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/backend/backend.hpp"
@@ -149,6 +151,37 @@ class word_counter {
     }
   }
 
+  // Lines framed as Spark's JVM hands strings to a Python worker: a 4-byte big-endian length, then
+  // that many UTF-8 bytes; a length of -1 ends the data. Feeds the whole frames at the start of
+  // `data` and returns the bytes they take (with the end marker's 4 when reached) and whether the end
+  // was reached: the caller consumes exactly those bytes, so what follows the data in the worker's
+  // stream stays unread.
+  std::pair<std::size_t, bool> add_frames(nb::handle data) {
+    const auto lock = claim();
+    const byte_view view(data);
+    const bytes_span d = view.bytes();
+    nb::gil_scoped_release release;
+    std::vector<std::uint8_t>& chunk = pending_;
+    std::size_t used = 0;
+    while (d.size() - used >= 4) {
+      const std::int32_t length = static_cast<std::int32_t>(std::uint32_t{d[used]} << 24 | std::uint32_t{d[used + 1]} << 16 |
+                                                            std::uint32_t{d[used + 2]} << 8 | std::uint32_t{d[used + 3]});
+      if (length == end_of_data) return {used + 4, true};
+      if (length == null_line) throw nb::type_error("wcstream: lines must be str or bytes, not None (a null string from the JVM)");
+      if (length < 0) throw std::invalid_argument("wcstream: unexpected frame length " + std::to_string(length) + " among framed lines");
+      if (d.size() - used - 4 < static_cast<std::size_t>(length)) break;  // an incomplete frame waits for more bytes
+      const auto line = d.subspan(used + 4, static_cast<std::size_t>(length));
+      chunk.insert(chunk.end(), line.begin(), line.end());
+      chunk.push_back('\n');
+      if (chunk.size() >= chunk_bytes) {
+        count(chunk);
+        chunk.clear();
+      }
+      used += 4 + static_cast<std::size_t>(length);
+    }
+    return {used, false};
+  }
+
   // Every word fed so far and its count; an unterminated last line counts as complete.
   nb::dict counts() {
     const auto lock = claim();
@@ -182,6 +215,9 @@ class word_counter {
 
  private:
   static constexpr std::size_t chunk_bytes = std::size_t{4} << 20;
+  // pyspark.serializers.SpecialLengths among the JVM's frames.
+  static constexpr std::int32_t end_of_data = -1;
+  static constexpr std::int32_t null_line = -5;
 
   static std::unique_ptr<backend> make(const std::string& name) {
     const backend_kind kind = parse_backend(name);
@@ -283,6 +319,9 @@ NB_MODULE(_wcstream, m) {
            "Feeds a piece of the stream: bytes-like (UTF-8, malformed bytes replaced as the JVM does) or str.")
       .def("add_lines", &word_counter::add_lines, nb::arg("lines"),
            "Feeds an iterable of lines (str or bytes), each followed by a line end.")
+      .def("add_frames", &word_counter::add_frames, nb::arg("data"),
+           "Feeds the whole frames at the start of a bytes-like of lines framed as Spark's JVM sends strings "
+           "to Python (4-byte big-endian length, UTF-8 bytes; -1 ends the data): returns (bytes used, end reached).")
       .def("add_arrow", &word_counter::add_arrow, nb::arg("offsets"), nb::arg("data"), nb::arg("first"), nb::arg("rows"),
            nb::arg("wide"), "Feeds rows of an Arrow string or binary array (its offsets and data buffers) as lines.")
       .def("counts", &word_counter::counts, "dict of every word fed so far and its count")

@@ -7,6 +7,12 @@ word and partition instead of one per word. Results equal the textbook pipeline'
 
 from operator import add
 
+from pyspark import RDD
+from pyspark.rdd import Partitioner, portable_hash
+from pyspark.serializers import Serializer, UTF8Deserializer
+from pyspark.shuffle import Aggregator, ExternalMerger
+from pyspark.streaming import DStream
+
 from . import WordCounter
 
 __all__ = ["word_counts", "word_counts_df"]
@@ -21,14 +27,88 @@ def _count_lines(lines):
     return iter(counter.counts().items())
 
 
+def _feed_frames(counter, stream):
+    """Feeds the worker's input, JVM strings framed as UTF8Deserializer reads them, to `counter` up to
+    and including the end-of-data marker, and nothing past it (the worker protocol goes on after it).
+    Whole frames are taken from the stream's buffer a block at a time (peek, then read what they
+    took); a frame the buffer holds only part of is read on its own, which refills the buffer."""
+    peek = getattr(stream, "peek", None)
+    while True:
+        if peek is not None:
+            used, end = counter.add_frames(peek(1 << 16))
+            stream.read(used)
+            if end:
+                return
+            if used:
+                continue
+        header = stream.read(4)
+        if len(header) < 4:  # the stream ended without a marker (UTF8Deserializer stops there too)
+            return
+        length = int.from_bytes(header, "big", signed=True)
+        frame = header + stream.read(length) if length > 0 else header
+        used, end = counter.add_frames(frame)
+        if end or used < len(frame):  # the marker, or a frame cut short by the stream's end
+            return
+
+
+class _CountingDeserializer(Serializer):
+    """Reads a partition of JVM strings straight into the engine, without a Python str per line,
+    and yields the partition's (word, count) pairs."""
+
+    def load_stream(self, stream):
+        counter = WordCounter("auto", _THREADS)
+        _feed_frames(counter, stream)
+        return iter(counter.counts().items())
+
+
+def _partition_counts(lines):
+    """Each partition's (word, count) pairs. An RDD of the JVM's strings (textFile, socketTextStream,
+    toJSON: what PySpark reads with UTF8Deserializer) is counted as its bytes arrive; any other RDD of
+    lines (pipelined, parallelized, ...) through its Python objects."""
+    source = lines._jrdd_deserializer
+    if type(source) is UTF8Deserializer and source.use_unicode:
+        return RDD(lines._jrdd, lines.ctx, _CountingDeserializer())
+    return lines.mapPartitions(_count_lines)
+
+
+def _sum_counts(counts, num_partitions):
+    """``counts.reduceByKey(add, num_partitions)`` for (word, count) pairs already unique within each
+    partition, without reduceByKey's map-side combine (a Python dict update per pair). Words go to
+    reduce partitions by ``hash``: for a str that is ``portable_hash``, as Spark sets PYTHONHASHSEED
+    in every worker, without its per-call check, and the result reports reduceByKey's partitioner."""
+    memory, serializer = counts._memory_limit(), counts.ctx.serializer
+    adding = Aggregator(int, add, add)
+
+    def merge(pairs):
+        merger = ExternalMerger(adding, memory, serializer)
+        merger.mergeCombiners(pairs)
+        return merger.items()
+
+    summed = counts.partitionBy(num_partitions, hash).mapPartitions(merge, preservesPartitioning=True)
+    summed.partitioner = Partitioner(num_partitions, portable_hash)
+    return summed
+
+
+def _reduce_partitions(lines):
+    """The reduce side's default: spark.default.parallelism when set (as reduceByKey's), else one per
+    core but no more than the input's partitions. The shuffle carries a vocabulary per input partition,
+    not a record per word, so the textbook's default (one per input partition) only adds tasks."""
+    if lines.ctx.getConf().contains("spark.default.parallelism"):
+        return lines.ctx.defaultParallelism
+    return min(lines.getNumPartitions(), lines.ctx.defaultParallelism)
+
+
 def word_counts(lines, num_partitions=None):
     """(word, count) pairs of an RDD or DStream of lines: the same pairs as
     ``lines.flatMap(lambda l: l.split()).map(lambda w: (w, 1)).reduceByKey(add)``.
 
     The result is an RDD or DStream as that pipeline's, so ``updateStateByKey`` and
-    ``reduceByKeyAndWindow`` apply to it unchanged.
+    ``reduceByKeyAndWindow`` apply to it unchanged. ``num_partitions`` is the result's partitions.
     """
-    return lines.mapPartitions(_count_lines).reduceByKey(add, num_partitions)
+    if isinstance(lines, DStream):
+        partitions = num_partitions or lines._sc.defaultParallelism  # as DStream.reduceByKey's
+        return lines.transform(lambda rdd: _sum_counts(_partition_counts(rdd), partitions))
+    return _sum_counts(_partition_counts(lines), num_partitions or _reduce_partitions(lines))
 
 
 def _count_arrow_batches(column):
