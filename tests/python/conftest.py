@@ -49,6 +49,11 @@ def sample_reviews():
     return made.read_bytes()
 
 
+def frames(lines):
+    """Lines framed as Spark's JVM sends strings to a Python worker: 4-byte big-endian length, UTF-8."""
+    return b"".join(len(b).to_bytes(4, "big") + b for b in (line.encode() for line in lines))
+
+
 @pytest.fixture(scope="session")
 def generated():
     return generated_text()

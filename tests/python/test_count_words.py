@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import wcstream
-from conftest import MALFORMED, top
+from conftest import MALFORMED, frames, top
 
 
 def python_counts(text: str):
@@ -61,6 +61,24 @@ def test_unterminated_line_waits_for_its_end():
     counter.add(bytearray(b"c d\ne"))
     counter.add("f")
     assert counter.counts() == {"abc": 1, "d": 1, "ef": 1}
+
+
+def test_frames_equal_their_lines(generated):
+    lines = generated.decode("utf-8", "replace").splitlines() + [""]
+    data = frames(lines) + (-1).to_bytes(4, "big", signed=True) + b"after the end"
+    counter = wcstream.WordCounter()
+    used = 0
+    for cut in range(0, len(data) - len(b"after the end") - 4, 4093):  # pieces ending mid-frame, as a buffer's
+        n, end = counter.add_frames(memoryview(data)[used:cut])
+        used += n
+        assert not end
+    n, end = counter.add_frames(data[used:])
+    assert end and data[used + n :] == b"after the end"
+    assert counter.counts() == python_counts("\n".join(lines))
+    with pytest.raises(TypeError, match="not None"):
+        wcstream.WordCounter().add_frames(frames(["a"]) + (-5).to_bytes(4, "big", signed=True))
+    with pytest.raises(ValueError, match="frame length -3"):
+        wcstream.WordCounter().add_frames((-3).to_bytes(4, "big", signed=True))
 
 
 def test_bad_input_raises():

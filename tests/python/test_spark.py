@@ -1,6 +1,7 @@
 """wcstream.spark against the textbook PySpark pipeline, in local[2] and local-cluster[2,1,1024]
 (two executor JVMs, each with its Python workers importing the installed package)."""
 
+import io
 import socket
 import threading
 import time
@@ -10,9 +11,10 @@ import pytest
 
 pyspark = pytest.importorskip("pyspark")
 
-from conftest import generated_text, spark_session  # noqa: E402
-from wcstream import count_words  # noqa: E402
-from wcstream.spark import word_counts, word_counts_df  # noqa: E402
+from conftest import frames, generated_text, spark_session  # noqa: E402
+from pyspark.rdd import portable_hash  # noqa: E402
+from wcstream import WordCounter, count_words  # noqa: E402
+from wcstream.spark import _CountingDeserializer, _feed_frames, _partition_counts, word_counts, word_counts_df  # noqa: E402
 
 
 def textbook(lines):
@@ -38,9 +40,40 @@ def inputs(tmp_path_factory, reviews):
 @pytest.mark.parametrize("name", ["reviews.json", "generated.txt"])
 def test_word_counts_equal_the_textbook_rdd(spark, inputs, name):
     lines = spark.sparkContext.textFile(str(inputs / name), minPartitions=3)
+    assert isinstance(_partition_counts(lines)._jrdd_deserializer, _CountingDeserializer)  # the JVM's bytes
     ours = word_counts(lines).collect()
     assert len(ours) == len(dict(ours))  # one pair per word
     assert dict(ours) == dict(textbook(lines).collect())
+
+
+def test_word_counts_of_python_lines_equal_the_textbook_rdd(spark, inputs):
+    """Lines that are Python objects (pipelined or parallelized) are counted through them."""
+    sc = spark.sparkContext
+    text = (inputs / "generated.txt").read_bytes().decode("utf-8", "replace")
+    for lines in (sc.textFile(str(inputs / "generated.txt"), 3).map(lambda line: line), sc.parallelize(text.splitlines(), 3)):
+        assert not isinstance(_partition_counts(lines)._jrdd_deserializer, _CountingDeserializer)
+        assert dict(word_counts(lines).collect()) == dict(textbook(lines).collect())
+
+
+def test_word_counts_partitioner_is_reduce_by_keys(spark, inputs):
+    lines = spark.sparkContext.textFile(str(inputs / "reviews.json"), minPartitions=2)
+    counts = word_counts(lines, 3)
+    assert counts.partitioner == textbook(lines).reduceByKey(add, 3).partitioner
+    for index, pairs in enumerate(counts.glom().collect()):
+        assert all(portable_hash(word) % 3 == index for word, _ in pairs)
+
+
+@pytest.mark.parametrize("buffer_size", [64, 8192])
+def test_feed_frames_reads_to_the_end_marker_only(generated, buffer_size):
+    """The worker's stream after the data section (the protocol's next messages) stays unread, whether
+    frames fit the stream's buffer or not; a stream without peek() is read frame by frame."""
+    lines = generated.decode("utf-8", "replace").splitlines()
+    data = frames(lines) + (-1).to_bytes(4, "big", signed=True) + b"next message"
+    for stream in (io.BufferedReader(io.BytesIO(data), buffer_size), io.BytesIO(data)):
+        counter = WordCounter()
+        _feed_frames(counter, stream)
+        assert stream.read() == b"next message"
+        assert counter.counts() == count_words("\n".join(lines))
 
 
 @pytest.mark.parametrize("name", ["reviews.json", "generated.txt"])
