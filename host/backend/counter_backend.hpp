@@ -27,6 +27,9 @@ class resident_entries final : public resident_batch {
 template <class Counts>
 class dense_count_table final : public count_table {
  public:
+  template <class... CountsArgs>
+  explicit dense_count_table(CountsArgs&&... args) : counts_(std::forward<CountsArgs>(args)...) {}
+
   void apply(const batch_table& batch, int sign) override {
     if (const auto* r = dynamic_cast<const resident_entries<typename Counts::entries>*>(batch.resident.get())) {
       counts_.apply(r->entries, sign);
@@ -55,6 +58,8 @@ class dense_count_table final : public count_table {
   void upload(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched) override {
     counts_.upload(counts, touched);
   }
+
+  Counts& counts() { return counts_; }
 
  private:
   // Device work and its staging buffers behind the interface's const reads.

@@ -24,18 +24,6 @@ class output_records {
   virtual const batch_table& all() const = 0;
 };
 
-// Records already in a host table.
-class host_records final : public output_records {
- public:
-  explicit host_records(const batch_table& table) : table_(table) {}
-  std::size_t size() const override { return table_.size(); }
-  const batch_table& top(std::size_t) const override { return table_; }
-  const batch_table& all() const override { return table_; }
-
- private:
-  const batch_table& table_;
-};
-
 // One output of one view, ids into `words`.
 struct view_output {
   std::int64_t batch_ms;

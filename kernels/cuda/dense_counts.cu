@@ -6,10 +6,11 @@
 namespace wcs::cuda {
 
 struct device_dense_counts::impl {
+  explicit impl(bool profile) : counts(profile) {}
   dense_counts<cuda_exec> counts;
 };
 
-device_dense_counts::device_dense_counts() : impl_(std::make_unique<impl>()) {}
+device_dense_counts::device_dense_counts(bool profile) : impl_(std::make_unique<impl>(profile)) {}
 device_dense_counts::~device_dense_counts() = default;
 
 void device_dense_counts::apply(std::span<const std::uint32_t> ids, std::span<const std::uint64_t> counts, int sign) {
@@ -32,5 +33,6 @@ void device_dense_counts::download(std::vector<std::uint64_t>& counts, std::vect
 void device_dense_counts::upload(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched) {
   impl_->counts.upload(counts, touched);
 }
+device_timing device_dense_counts::take_timing() { return impl_->counts.exec().take_timing(); }
 
 }  // namespace wcs::cuda

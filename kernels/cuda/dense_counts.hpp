@@ -26,6 +26,8 @@ class dense_counts {
   template <class... ExecArgs>
   explicit dense_counts(ExecArgs&&... exec_args) : exec_(std::forward<ExecArgs>(exec_args)...) {}
 
+  Exec& exec() { return exec_; }
+
   // table[ids[i]] += counts[i] (sign > 0) or -= (sign < 0); grows like the host table to cover every id.
   void apply(std::span<const std::uint32_t> ids, std::span<const std::uint64_t> counts, int sign) {
     if (ids.empty()) return;

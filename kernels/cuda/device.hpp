@@ -31,7 +31,7 @@ struct device_timing {
 };
 
 // batch_entries<cuda_exec>: a batch's entries left in device memory by the word counter, for the
-// count tables (move-only; freed on the word counter's stream).
+// count tables (move-only; freed on the word counter's stream, so it must not outlive that counter).
 class device_entries {
  public:
   device_entries();
@@ -72,7 +72,7 @@ class device_dense_counts {
  public:
   using entries = device_entries;
 
-  device_dense_counts();
+  explicit device_dense_counts(bool profile = false);
   ~device_dense_counts();
   device_dense_counts(const device_dense_counts&) = delete;
   device_dense_counts& operator=(const device_dense_counts&) = delete;
@@ -85,6 +85,7 @@ class device_dense_counts {
   void remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size);
   void download(std::vector<std::uint64_t>& counts, std::vector<std::uint8_t>& touched);
   void upload(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched);
+  device_timing take_timing();
 
  private:
   struct impl;
