@@ -130,7 +130,7 @@ class word_counter {
     }
     exec_.zero(&counters_.data()->touched, 1);
     collected_ = 0;
-  // Without compaction every table word is in the dictionary; after one, the table may hold many
+    // Without compaction every table word is in the dictionary; after one, the table may hold many
     // words nobody needs: start empty (known words then cost one more trip to the host).
     if (filled_ > 2 * dictionary_size + initial_slots_ / 2) {
       exec_.zero(keys_.data(), capacity_);
