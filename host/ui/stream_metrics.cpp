@@ -38,8 +38,8 @@ void stream_metrics::view_output(std::int64_t batch_ms, std::string_view mode, s
 }
 
 void metrics_sink::write(const view_output& out) {
-  top_records(out.table, [&](std::uint32_t id) { return out.words.word(id); }, num_, records_);
-  metrics_.view_output(out.batch_ms, mode_name(out.view), records_, out.table.size());
+  top_records(out.records.top(num_), [&](std::uint32_t id) { return out.words.word(id); }, num_, records_);
+  metrics_.view_output(out.batch_ms, mode_name(out.view), records_, out.records.size());
 }
 
 void stream_metrics::batch_closed(const batch_stats& stats) {
