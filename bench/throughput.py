@@ -20,6 +20,10 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
 --wal:       socket mode runs the tutorial's stateful program with a checkpoint (every batch, as with
              10 s batches), once with its write-ahead log (the default) and once with --no-wal,
              interleaved: the log's cost.
+--ui:        file and socket mode run once with the live view (the default) and once with --no-ui,
+             interleaved: the view's cost. A stream the view watches is a long one: socket mode with a
+             large --repeat (say 10: KJV sent ten times over loopback) weighs the per-batch cost more
+             than process start.
 --recache:   drops the engine's input from the page cache first, so it is read back as from disk.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
@@ -168,7 +172,7 @@ def main():
     ap.add_argument("--wal", action="store_true",
                     help="socket mode: stateful with a checkpoint, with and without the write-ahead log")
     ap.add_argument("--ui", action="store_true",
-                    help="file mode: also run with --no-ui, interleaved, and compare (the live view's cost)")
+                    help="file and socket mode: also run with --no-ui, interleaved, and compare (the live view's cost)")
     ap.add_argument("--recache", action="store_true",
                     help="drop the engine's input from the page cache first, so it is read back as from disk")
     ap.add_argument("--json", metavar="OUT", help="also write the results as JSON to OUT")
@@ -185,6 +189,7 @@ def main():
     compared = os.path.join(args.compare, "host/cli/wcstream") if args.compare else None
     COMPARED = "wcstream file (compared)"
     NO_UI = "wcstream file, --no-ui"
+    NO_UI_SOCKET = "wcstream socket, --no-ui"
     replay = os.path.join(args.build, "ingest/replay/wcs-replay")
     reference = os.path.join(args.build, "bench/wcs-reference-count")
     corpus = args.corpus
@@ -244,17 +249,19 @@ def main():
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
                 add((what, str(t)), sample, err)
-            socket_runs = [("wcstream socket", [])]
+            socket_runs = [("wcstream socket", ["--ui-port", "0"])]
             if args.wal:
-                socket_runs = [("wcstream socket, WAL", []), ("wcstream socket, no WAL", ["--no-wal"])]
-                socket_runs = socket_runs[::-1] if round_ % 2 else socket_runs
+                socket_runs = [("wcstream socket, WAL", ["--ui-port", "0"]), ("wcstream socket, no WAL", ["--ui-port", "0", "--no-wal"])]
+            elif args.ui:
+                socket_runs += [(NO_UI_SOCKET, ["--no-ui"])]
+            socket_runs = socket_runs[::-1] if round_ % 2 else socket_runs
             for what, extra in socket_runs if "socket" in modes else []:
                 ckpt = tempfile.mkdtemp(prefix="wcs-bench-ckpt-")
-                state = ["--mode", "stateful", "--checkpoint", ckpt] + extra if args.wal else []
+                state = ["--mode", "stateful", "--checkpoint", ckpt] if args.wal else []
                 server, port = start_replay(replay, corpus, args.repeat, plain)
                 sample, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
                                                "--batch-lines", str(args.batch_lines), "--threads", str(t),
-                                               "--log-level", "info"] + state)
+                                               "--log-level", "info"] + state + extra)
                 server.wait()
                 shutil.rmtree(ckpt)
                 got = engine_counts(err)
@@ -308,12 +315,12 @@ def main():
             with_log, without = median(("wcstream socket, WAL", t)), median(("wcstream socket, no WAL", t))
             print("write-ahead log, %s threads: %.3f s against %.3f s without, %+.1f%% wall time" % (
                 t, with_log, without, 100 * (with_log / without - 1)))
-        if ("wcstream file", t) in samples and (NO_UI, t) in samples:
-            ui, no_ui = ("wcstream file", t), (NO_UI, t)
-            print("live view's cost, %s threads (medians, UI against --no-ui): wall %.2f against %.2f ms (%+.2f%%), "
-                  "CPU %.2f against %.2f ms (%+.2f%%)" % (
-                      t, 1000 * median(ui), 1000 * median(no_ui), 100 * (median(ui) / median(no_ui) - 1),
-                      1000 * median(ui, "cpu"), 1000 * median(no_ui, "cpu"), 100 * (median(ui, "cpu") / median(no_ui, "cpu") - 1)))
+        for ui, no_ui in ((("wcstream file", t), (NO_UI, t)), (("wcstream socket", t), (NO_UI_SOCKET, t))):
+            if ui in samples and no_ui in samples:
+                print("live view's cost, %s, %s threads (medians, UI against --no-ui): wall %.2f against %.2f ms (%+.2f%%), "
+                      "CPU %.2f against %.2f ms (%+.2f%%)" % (
+                          ui[0].split()[1], t, 1000 * median(ui), 1000 * median(no_ui), 100 * (median(ui) / median(no_ui) - 1),
+                          1000 * median(ui, "cpu"), 1000 * median(no_ui, "cpu"), 100 * (median(ui, "cpu") / median(no_ui, "cpu") - 1)))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():
