@@ -19,11 +19,18 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
              written in large pieces (make-corpus.sh) is in 2 MiB ones.
 --wal:       socket mode runs the tutorial's stateful program with a checkpoint (every batch, as with
              10 s batches), once with its write-ahead log (the default) and once with --no-wal,
-             interleaved: the log's cost.
+             interleaved: the log's cost in wall and CPU time. At full loopback speed the log is bound
+             by the disk's durable write bandwidth, measured in the same rounds (dd ... conv=fdatasync
+             into the checkpoints' file system) and printed with it.
 --ui:        file and socket mode run once with the live view (the default) and once with --no-ui,
              interleaved: the view's cost. A stream the view watches is a long one: socket mode with a
              large --repeat (say 10: KJV sent ten times over loopback) weighs the per-batch cost more
              than process start.
+--rate R:    socket mode at the tutorial's settings: the server sends R lines/s (wcs-replay --rate) and
+             the engine cuts batches by time (--batch, 10 s as the tutorial) instead of by line count.
+             Wall time is then the stream's; the figures are CPU per line and each batch's processing
+             time and scheduling delay (the engine's batch log). With --wal: the log's cost at a rate the
+             deployment sustains, e.g. --wal --rate 300000 --repeat 30 --batch 10 (KJV: 31 s a run).
 --recache:   drops the engine's input from the page cache first, so it is read back as from disk.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
@@ -75,6 +82,8 @@ def run_measured(cmd, stdout=subprocess.DEVNULL, cpus=None):
 
 DONE = re.compile(r"done: (\d+) batches, (\d+) lines, (\d+) words")
 BATCH = re.compile(r"batch \d+ \([^)]*\): (\d+) lines, .* processing ([0-9.]+) ms")
+DELAY = re.compile(r"batch \d+ \([^)]*\): (\d+) lines, .* processing ([0-9.]+) ms, scheduling delay ([0-9.]+) ms")
+DD = re.compile(r"copied, ([0-9.]+) s")
 
 
 def engine_counts(stderr):
@@ -87,6 +96,20 @@ def engine_counts(stderr):
 def logged_batches(stderr):
     """(lines, processing seconds) of each batch in the engine's log."""
     return [(int(m.group(1)), float(m.group(2)) / 1000) for m in BATCH.finditer(stderr)]
+
+
+def batch_delays(stderr):
+    """(processing ms, scheduling delay ms) of each batch in the engine's log that had lines."""
+    return [(float(m.group(2)), float(m.group(3))) for m in DELAY.finditer(stderr) if int(m.group(1)) > 0]
+
+
+def durable_write_mb_s(directory, mib=256):
+    """The disk's durable write bandwidth: dd of `mib` MiB into directory, with an fdatasync before it ends."""
+    path = os.path.join(directory, "dd-probe")
+    r = subprocess.run(["dd", "if=/dev/zero", "of=" + path, "bs=1M", "count=%d" % mib, "conv=fdatasync"],
+                       capture_output=True, text=True, check=True)
+    os.remove(path)
+    return mib * 1.048576 / float(DD.search(r.stderr).group(1))
 
 
 def after_first_batch(batches):
@@ -145,9 +168,10 @@ def huge_folio_share(path):
     return pmd / rss if rss else 0.0
 
 
-def start_replay(replay, corpus, repeat, plain):
-    cmd = [replay, "--file", corpus, "--host", "127.0.0.1", "--port", "0", "--delay", "0", "--repeat", str(repeat),
-           "--clients", "1", "--wait", "60"] + (["--plain"] if plain else [])
+def start_replay(replay, corpus, repeat, plain, rate=None):
+    pace = ["--rate", str(rate)] if rate else ["--delay", "0"]
+    cmd = [replay, "--file", corpus, "--host", "127.0.0.1", "--port", "0", "--repeat", str(repeat),
+           "--clients", "1", "--wait", "60"] + pace + (["--plain"] if plain else [])
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     for line in proc.stderr:
         m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
@@ -170,7 +194,11 @@ def main():
                     help="file mode: also run T threads confined to T CPUs (the whole process, ingest thread included)")
     ap.add_argument("--compare", metavar="BUILD", help="file mode: also run this build's wcstream, interleaved, and compare")
     ap.add_argument("--wal", action="store_true",
-                    help="socket mode: stateful with a checkpoint, with and without the write-ahead log")
+                    help="socket mode: stateful with a checkpoint, with and without the write-ahead log "
+                         "(the log's wall and CPU cost; the disk's durable write bandwidth in the same rounds)")
+    ap.add_argument("--rate", type=float, metavar="LINES_PER_S",
+                    help="socket mode: the server sends this many lines/s and batches are cut by time (--batch)")
+    ap.add_argument("--batch", type=float, default=10, help="with --rate: the batch interval in seconds (10)")
     ap.add_argument("--ui", action="store_true",
                     help="file and socket mode: also run with --no-ui, interleaved, and compare (the live view's cost)")
     ap.add_argument("--recache", action="store_true",
@@ -216,12 +244,15 @@ def main():
     text_bytes = os.path.getsize(text)
 
     samples = {}
+    delays = {}  # (what, threads) -> (processing ms, scheduling delay ms) of every batch of every run
+    dd_mb_s = []  # durable write bandwidth, once a round (--wal)
     later_batches = {}  # (what, threads) -> lines/s of the batches after the first, one per run
     parts = {}  # (what, threads) -> (each batch's processing seconds, the rest of the wall time), one per run
     def add(key, sample, err=None):
         samples.setdefault(key, []).append(sample)
         if err is None:
             return
+        delays.setdefault(key, []).extend(batch_delays(err))
         batches = logged_batches(err)
         parts.setdefault(key, []).append(([b[1] for b in batches], sample.wall - sum(b[1] for b in batches)))
         later = after_first_batch(batches)
@@ -252,16 +283,20 @@ def main():
             socket_runs = [("wcstream socket", ["--ui-port", "0"])]
             if args.wal:
                 socket_runs = [("wcstream socket, WAL", ["--ui-port", "0"]), ("wcstream socket, no WAL", ["--ui-port", "0", "--no-wal"])]
+                if "socket" in modes:
+                    probe = tempfile.mkdtemp(prefix="wcs-bench-dd-")
+                    dd_mb_s.append(durable_write_mb_s(probe))
+                    os.rmdir(probe)
             elif args.ui:
                 socket_runs += [(NO_UI_SOCKET, ["--no-ui"])]
             socket_runs = socket_runs[::-1] if round_ % 2 else socket_runs
+            cut = ["--batch", str(args.batch)] if args.rate else ["--batch-lines", str(args.batch_lines)]
             for what, extra in socket_runs if "socket" in modes else []:
                 ckpt = tempfile.mkdtemp(prefix="wcs-bench-ckpt-")
                 state = ["--mode", "stateful", "--checkpoint", ckpt] if args.wal else []
-                server, port = start_replay(replay, corpus, args.repeat, plain)
+                server, port = start_replay(replay, corpus, args.repeat, plain, args.rate)
                 sample, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
-                                               "--batch-lines", str(args.batch_lines), "--threads", str(t),
-                                               "--log-level", "info"] + state + extra)
+                                               "--threads", str(t), "--log-level", "info"] + cut + state + extra)
                 server.wait()
                 shutil.rmtree(ckpt)
                 got = engine_counts(err)
@@ -313,14 +348,31 @@ def main():
                 median((COMPARED, t)) / median(("wcstream file", t))))
         if ("wcstream socket, WAL", t) in samples and ("wcstream socket, no WAL", t) in samples:
             with_log, without = median(("wcstream socket, WAL", t)), median(("wcstream socket, no WAL", t))
-            print("write-ahead log, %s threads: %.3f s against %.3f s without, %+.1f%% wall time" % (
-                t, with_log, without, 100 * (with_log / without - 1)))
+            cpu_log, cpu_without = median(("wcstream socket, WAL", t), "cpu"), median(("wcstream socket, no WAL", t), "cpu")
+            print("write-ahead log, %s threads: %.3f s against %.3f s without, %+.1f%% wall time; CPU %.3f against "
+                  "%.3f s, %+.1f%%" % (t, with_log, without, 100 * (with_log / without - 1), cpu_log, cpu_without,
+                                      100 * (cpu_log / cpu_without - 1)))
         for ui, no_ui in ((("wcstream file", t), (NO_UI, t)), (("wcstream socket", t), (NO_UI_SOCKET, t))):
             if ui in samples and no_ui in samples:
                 print("live view's cost, %s, %s threads (medians, UI against --no-ui): wall %.2f against %.2f ms (%+.2f%%), "
                       "CPU %.2f against %.2f ms (%+.2f%%)" % (
                           ui[0].split()[1], t, 1000 * median(ui), 1000 * median(no_ui), 100 * (median(ui) / median(no_ui) - 1),
                           1000 * median(ui, "cpu"), 1000 * median(no_ui, "cpu"), 100 * (median(ui, "cpu") / median(no_ui, "cpu") - 1)))
+    if dd_mb_s:
+        print("disk: durable write bandwidth (dd conv=fdatasync, 256 MiB, median of %d rounds) %.0f MB/s; the engine's "
+              "input %s without the log: %s" % (len(dd_mb_s), statistics.median(dd_mb_s), "paced" if args.rate else "at full speed",
+                                              ", ".join("%.0f MB/s (%s threads)" % (args.repeat * text_bytes / 1e6 / median(k), k[1])
+                                                        for k in samples if k[0] == "wcstream socket, no WAL")))
+    if args.rate:
+        print("at %.0f lines/s (%.1f MB/s), %g s batches: CPU per line, and each batch's processing time and "
+              "scheduling delay (medians over every batch of every run, ms; max in brackets)" % (
+                  args.rate, args.rate * text_bytes / lines / 1e6, args.batch))
+        for key, v in delays.items():
+            if key[0].startswith("wcstream socket"):
+                print("  %-26s %7s %8.3f us/line  processing %8.1f [%8.1f]  scheduling delay %8.1f [%8.1f]  total %8.1f" % (
+                    key[0], key[1], 1e6 * median(key, "cpu") / (lines * args.repeat),
+                    statistics.median(p for p, _ in v), max(p for p, _ in v),
+                    statistics.median(d for _, d in v), max(d for _, d in v), statistics.median(p + d for p, d in v)))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():

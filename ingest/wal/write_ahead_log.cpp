@@ -25,6 +25,11 @@ namespace {
 // Replay reads this much at a time (more when one record is larger).
 constexpr std::size_t read_bytes = 4 << 20;
 
+// The sync thread starts the disk writing each time this much more is appended, so the log reaches the
+// disk as it arrives rather than in a burst at each batch end (which would hold up the checkpoint's own
+// fsync behind it).
+constexpr std::uint64_t writeback_bytes = 4 << 20;
+
 std::string segment_name(std::uint64_t seq) { return fmt::format("wal-{:020}.log", seq); }
 
 // The sequence number of a segment file name; nullopt for other files.
@@ -120,8 +125,9 @@ write_ahead_log::write_ahead_log(std::string dir, std::int64_t interval_ms)
     const auto& [seq, path] = found[i];
     const std::optional<segment_header> h = read_header(path);
     if (!h) {
-      // Only the newest segment can be torn at its start (a crash as it was created); an older one
-      // is corrupt, and what follows it cannot be replayed in order.
+      // Only the newest segment can be torn at its start after a crash (the kernel holds every write);
+      // an older one is corrupt or lost its unsynced start in a power loss, and what follows it cannot
+      // be replayed in order.
       spdlog::warn("write-ahead log segment {} has no valid header: removed{}", path,
                    i + 1 < found.size() ? fmt::format(" with the {} newer segments", found.size() - i - 1) : "");
       for (std::size_t j = i; j < found.size(); ++j) ::unlink(found[j].second.c_str());
@@ -144,7 +150,8 @@ write_ahead_log::~write_ahead_log() {
     sync_cv_.notify_all();
     syncer_.join();
   }
-  if (fd_ >= 0) ::close(fd_);
+  for (const open_file& f : left_) ::close(f.fd);
+  if (out_.fd >= 0) ::close(out_.fd);
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -236,31 +243,51 @@ void write_ahead_log::start(std::int64_t first_batch_ms) {
 }
 
 void write_ahead_log::sync_loop() {
+  std::string written_path;        // the segment the last sync_file_range wrote
+  std::uint64_t written_from = 0;  // where the next one starts
   std::unique_lock lock(sync_mutex_);
   for (;;) {
-    sync_cv_.wait(lock, [&] { return sync_wanted_ || stopping_; });
-    if (!sync_wanted_) return;
-    sync_wanted_ = false;
-    syncing_ = true;
-    const int fd = fd_;
-    const std::string path = fd_path_;
+    sync_cv_.wait(lock, [&] { return sync_wanted_ || write_to_ > write_from_ || stopping_; });
+    if (!sync_wanted_ && stopping_) return;
+    const bool sync = std::exchange(sync_wanted_, false);
+    const open_file out = synced_;
+    std::vector<open_file> left = sync ? std::exchange(left_, {}) : std::vector<open_file>{};
+    const bool dir_changed = sync && std::exchange(dir_changed_, false);
+    const std::uint64_t to = write_from_ = write_to_;
     lock.unlock();
-    const int rc = ::fdatasync(fd);
-    const int err = errno;
-    lock.lock();
-    syncing_ = false;
-    if (rc != 0 && sync_error_.empty()) {
-      sync_error_ = fmt::format("cannot write the write-ahead log: fdatasync {}: {}", path, std::strerror(err));
+    std::string error;
+    if (out.path != written_path) {
+      written_path = out.path;
+      written_from = 0;
     }
-    sync_cv_.notify_all();
+    if (!sync) {
+      // Only starts writing the pages (no wait for the disk, no metadata): the next fdatasync finds
+      // them written or under way.
+      if (to > written_from && ::sync_file_range(out.fd, static_cast<off_t>(written_from), static_cast<off_t>(to - written_from),
+                                                SYNC_FILE_RANGE_WRITE) == 0) {
+        written_from = to;
+      }
+    } else {
+      // Segments left behind first: replay cuts at the first torn one, so a newer one must not be
+      // durable before them.
+      for (const open_file& f : left) {
+        if (::fdatasync(f.fd) != 0 && error.empty()) error = fmt::format("fdatasync {}: {}", f.path, std::strerror(errno));
+        ::close(f.fd);
+      }
+      if (::fdatasync(out.fd) != 0 && error.empty()) error = fmt::format("fdatasync {}: {}", out.path, std::strerror(errno));
+      if (dir_changed && error.empty()) {
+        try {
+          sync_dir("cannot write the write-ahead log", dir_);
+        } catch (const std::exception& e) {
+          error = e.what();
+        }
+      }
+    }
+    lock.lock();
+    if (!error.empty() && sync_error_.empty()) {
+      sync_error_ = error.starts_with("cannot") ? error : "cannot write the write-ahead log: " + error;
+    }
   }
-}
-
-std::unique_lock<std::mutex> write_ahead_log::sync_idle() {
-  std::unique_lock lock(sync_mutex_);
-  sync_cv_.wait(lock, [&] { return !syncing_; });
-  if (!sync_error_.empty()) throw std::runtime_error(sync_error_);
-  return lock;
 }
 
 void write_ahead_log::open_segment(std::int64_t first_batch_ms, std::uint32_t flags, std::span<const std::uint8_t> carried) {
@@ -272,16 +299,17 @@ void write_ahead_log::open_segment(std::int64_t first_batch_ms, std::uint32_t fl
   const std::string payload = segment_payload(s.header, carried);
   append_record(head, kind::segment, {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()});
   write_all(what, fd.get(), head, s.path);
-  if (::fdatasync(fd.get()) != 0) throw_io_error(what, "fdatasync", s.path, errno);
-  sync_dir(what, dir_);
-  // The segment before is complete: durable before it is left.
-  const auto idle = sync_idle();
-  if (fd_ >= 0) {
-    if (::fdatasync(fd_) != 0) throw_io_error(what, "fdatasync", fd_path_, errno);
-    ::close(fd_);
+  {
+    // The sync thread makes the segment left behind, this one and its directory entry durable at the
+    // next batch end; until then a power loss may tear them, and replay cuts there.
+    std::lock_guard lock(sync_mutex_);
+    if (out_.fd >= 0) left_.push_back(out_);
+    synced_ = {fd.get(), s.path};
+    write_from_ = write_to_ = 0;
+    dir_changed_ = true;
   }
-  fd_ = fd.release();
-  fd_path_ = s.path;
+  out_ = {fd.release(), s.path};
+  out_bytes_ = kicked_ = head.size();
   segments_.push_back(s);
 }
 
@@ -291,10 +319,11 @@ void write_ahead_log::write_record(kind k, std::span<const std::uint8_t> payload
   iovec* next = parts;
   int left = 3;
   while (left > 0) {
-    const ssize_t n = ::writev(fd_, next, left);
+    const ssize_t n = ::writev(out_.fd, next, left);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_io_error("cannot write the write-ahead log", "write", fd_path_, errno);
+    if (n < 0) throw_io_error("cannot write the write-ahead log", "write", out_.path, errno);
     auto done = static_cast<std::size_t>(n);
+    out_bytes_ += done;
     while (left > 0 && done >= next->iov_len) {
       done -= next->iov_len;
       ++next;
@@ -307,7 +336,17 @@ void write_ahead_log::write_record(kind k, std::span<const std::uint8_t> payload
   }
 }
 
-void write_ahead_log::append_data(std::span<const std::uint8_t> bytes) { write_record(kind::data, bytes); }
+void write_ahead_log::append_data(std::span<const std::uint8_t> bytes) {
+  write_record(kind::data, bytes);
+  if (out_bytes_ - kicked_ >= writeback_bytes) {
+    kicked_ = out_bytes_;
+    {
+      std::lock_guard lock(sync_mutex_);
+      write_to_ = kicked_;
+    }
+    sync_cv_.notify_all();
+  }
+}
 
 void write_ahead_log::append_connection_end() { write_record(kind::connection_end, {}); }
 
@@ -318,6 +357,7 @@ void write_ahead_log::append_batch_end(std::int64_t batch_ms, std::span<const st
     std::lock_guard lock(sync_mutex_);
     if (!sync_error_.empty()) throw std::runtime_error(sync_error_);
     sync_wanted_ = true;
+    write_from_ = write_to_ = kicked_ = out_bytes_;  // the fdatasync writes the rest
   }
   sync_cv_.notify_all();
   trim();

@@ -1,11 +1,13 @@
 #pragma once
 // The receiver's write-ahead log (docs/reliability.md): every byte read from the socket is appended
-// before it is counted, with the batch ends and connection ends that give each line its batch, and is
-// made durable (fdatasync) after each batch end, by a thread of its own: a write the kernel holds
-// already survives a killed process, and the receiver need not wait for the disk. After a crash the engine restores its checkpoint and the
-// receiver replays the log through its own line and batch cutting, so every logged line is counted once,
-// in its batch. Segments no checkpoint still needs are deleted at batch ends, so the log holds about
-// three checkpoint intervals.
+// before it is counted, with the batch ends and connection ends that give each line its batch. A write
+// the kernel holds already survives a killed process; for a power loss a thread of its own makes the log
+// durable (fdatasync) after each batch end, so the receiver never waits for the disk: it starts the
+// disk writing every few MiB as data arrives (sync_file_range), leaving each batch end's fdatasync
+// little to wait for, and it also syncs the segments left behind and the directory when a segment rolls.
+// After a crash the engine restores its checkpoint and the receiver replays the log through its own line
+// and batch cutting, so every logged line is counted once, in its batch. Segments no checkpoint still
+// needs are deleted at batch ends, so the log holds about three checkpoint intervals.
 //
 // Segment files DIR/wal-<sequence>.log, each a run of records (ingest/wal/record.hpp) starting with a
 // segment record. A new segment starts at each engine start (flag `restart`) and, at a batch end, once a
@@ -83,22 +85,31 @@ class write_ahead_log {
   void cut(std::size_t index, std::uint64_t offset, const std::string& why);
   void trim();
   void sync_loop();
-  // Waits until the sync thread is idle; then fd_ may change. Throws the error a sync met, if any.
-  std::unique_lock<std::mutex> sync_idle();
+
+  struct open_file {
+    int fd;
+    std::string path;
+  };
 
   std::string dir_;
   std::int64_t interval_ms_;
   int lock_fd_ = -1;
-  int fd_ = -1;  // the segment appended to (changed only while the sync thread is idle)
-  std::string fd_path_;
+  open_file out_{-1, {}};        // the segment appended to
+  std::uint64_t out_bytes_ = 0;  // bytes written to it
+  std::uint64_t kicked_ = 0;     // of which the sync thread was asked to start writing
   std::vector<segment> segments_;  // oldest first
   std::atomic<std::int64_t> covered_ms_;  // trim and roll up to here
   std::atomic<std::int64_t> newest_ms_;
 
+  // Shared with the sync thread. It alone closes segments: those left behind, once synced, and the
+  // last one as it stops.
   std::mutex sync_mutex_;
   std::condition_variable sync_cv_;
+  open_file synced_{-1, {}};           // the segment appended to
+  std::vector<open_file> left_;        // segments left behind, not yet synced
+  bool dir_changed_ = false;           // a segment was created since the last sync
+  std::uint64_t write_from_ = 0, write_to_ = 0;  // of synced_: asked to start writing up to write_to_
   bool sync_wanted_ = false;
-  bool syncing_ = false;
   bool stopping_ = false;
   std::string sync_error_;
   std::thread syncer_;
