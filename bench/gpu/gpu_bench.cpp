@@ -4,7 +4,9 @@
 // profiled pass: the events add a little overhead, so the end-to-end figure comes from a clean pass).
 // A check pass then feeds the CUDA backend the way the ingest ring does (each chunk copied into one
 // pinned buffer, overwritten right after add_chunk returns) and compares every batch table with the
-// CPU backend's.
+// CPU backend's. A views pass adds what wcstream does per batch on the device: a state table and a
+// window of 3 batches applied from the batches' device copies, and each one's top 10 copied back as
+// pprint asks; it reports the views' time and their bytes over the bus per batch.
 //
 //   wcs-gpu-bench [--chunk-mb 16] [--batch-mb 256] [--passes 5] [--synthetic MB] FILE...
 //   wcs-gpu-bench --probe      prints the device, or why there is none (exit 1)
@@ -27,6 +29,8 @@
 
 #include "host/backend/cpu_backend.hpp"
 #include "host/backend/cuda_backend.hpp"
+#include "host/engine/state_view.hpp"
+#include "host/engine/window_view.hpp"
 #include "ingest/core/host_buffer.hpp"
 #include "kernels/cuda/device.hpp"
 
@@ -90,7 +94,9 @@ corpus synthetic(std::size_t megabytes, std::size_t chunk_bytes) {
 }
 
 // One pass over the corpus; returns seconds.
-double run(wcs::backend& b, const corpus& c, std::size_t batch_bytes, wcs::dictionary& dict) {
+// One pass over the corpus, `closed` called with each batch; returns seconds.
+template <class Closed>
+double run(wcs::backend& b, const corpus& c, std::size_t batch_bytes, wcs::dictionary& dict, Closed&& closed) {
   wcs::batch_table out;
   const auto start = std::chrono::steady_clock::now();
   std::size_t in_batch = 0;
@@ -99,11 +105,48 @@ double run(wcs::backend& b, const corpus& c, std::size_t batch_bytes, wcs::dicti
     in_batch += chunk.size();
     if (in_batch >= batch_bytes) {
       b.finish_batch(dict, out);
+      closed(out);
       in_batch = 0;
     }
   }
   b.finish_batch(dict, out);
+  closed(out);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double run(wcs::backend& b, const corpus& c, std::size_t batch_bytes, wcs::dictionary& dict) {
+  return run(b, c, batch_bytes, dict, [](const wcs::batch_table&) {});
+}
+
+// The views' share of a batch on the device: a state view and a window of 3 batches over profiled
+// device tables, each output's top 10 fetched as pprint does. Prints time and bus bytes per batch.
+// `dict` is the dictionary b's device table took its ids from.
+void report_views(gpu_backend& b, const corpus& c, std::size_t batch_bytes, wcs::dictionary& dict) {
+  using table = wcs::dense_count_table<wcs::cuda::device_dense_counts>;
+  auto totals = std::make_unique<table>(true);
+  auto sums = std::make_unique<table>(true);
+  table& totals_table = *totals;
+  table& sums_table = *sums;
+  wcs::state_view state(std::move(totals));
+  wcs::window_view window(std::move(sums), {wcs::batch_clock::first_batch_at(1000, 1000), 3000, 1000, true, false});
+  wcs::batch_table scratch;
+  std::size_t batches = 0;
+  double views_s = 0;
+  const double pass_s = run(b, c, batch_bytes, dict, [&](wcs::batch_table& batch) {
+    batch.batch_ms = 1000 * static_cast<std::int64_t>(++batches);
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t records = 0;
+    for (wcs::view* v : {static_cast<wcs::view*>(&state), static_cast<wcs::view*>(&window)}) {
+      if (v->apply(batch)) v->output_top(10, scratch, records);
+    }
+    views_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  });
+  wcs::cuda::device_timing t = totals_table.counts().take_timing();
+  const wcs::cuda::device_timing w = sums_table.counts().take_timing();
+  const double n = static_cast<double>(batches);
+  std::printf("  views pass %.2f ms, %zu batches; per batch: views %.3f ms, H2D %.1f kB, D2H %.1f kB, kernels %.3f ms\n",
+              pass_s * 1e3, batches, views_s * 1e3 / n, (t.h2d_bytes + w.h2d_bytes) / n / 1e3,
+              (t.d2h_bytes + w.d2h_bytes) / n / 1e3, (t.kernel_ms + w.kernel_ms) / n);
 }
 
 using word_counts = std::map<std::string, std::uint64_t, std::less<>>;
@@ -241,6 +284,7 @@ int main(int argc, char** argv) {
       const wcs::cuda::device_timing t = profiled.counter().take_timing();
       std::printf("  profiled pass %.2f ms: H2D %.2f ms (%.2f GB/s), kernels %.2f ms, D2H %.2f ms (%.2f MB)\n", s * 1e3,
                   t.h2d_ms, t.h2d_bytes / (t.h2d_ms * 1e6), t.kernel_ms, t.d2h_ms, t.d2h_bytes / 1e6);
+      report_views(profiled, c, batch_bytes, dict);
       const std::string equal = compare_with_cpu(c, batch_bytes);
       all_equal = all_equal && equal.rfind("yes", 0) == 0;
       std::printf("summary: %s: cuda %.2f M lines/s, cpu %.2f M lines/s; H2D %.2f ms, kernels %.2f ms, D2H %.2f ms; "

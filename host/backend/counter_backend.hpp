@@ -14,13 +14,35 @@
 
 namespace wcs {
 
-// A count_table over Counts (the dense_counts interface).
+// A batch's entries where the backend computes (Entries: the word counter's and count table's type).
+template <class Entries>
+class resident_entries final : public resident_batch {
+ public:
+  explicit resident_entries(Entries e) : entries(std::move(e)) {}
+  Entries entries;
+};
+
+// A count_table over Counts (the dense_counts interface). A batch the backend left in device memory is
+// applied there; any other batch (restored from a checkpoint, renumbered by a compaction) is uploaded.
 template <class Counts>
 class dense_count_table final : public count_table {
  public:
-  void apply(const batch_table& batch, int sign) override { counts_.apply(batch.ids, batch.counts, sign); }
+  template <class... CountsArgs>
+  explicit dense_count_table(CountsArgs&&... args) : counts_(std::forward<CountsArgs>(args)...) {}
+
+  void apply(const batch_table& batch, int sign) override {
+    if (const auto* r = dynamic_cast<const resident_entries<typename Counts::entries>*>(batch.resident.get())) {
+      counts_.apply(r->entries, sign);
+    } else {
+      counts_.apply(batch.ids, batch.counts, sign);
+    }
+  }
 
   void collect(batch_table& out, bool keep_zero) const override { counts_.collect(out.ids, out.counts, keep_zero); }
+
+  std::size_t collect_top(batch_table& out, std::size_t num, bool keep_zero) const override {
+    return counts_.collect_top(out.ids, out.counts, num, keep_zero);
+  }
 
   void mark_live(std::vector<bool>& live, bool keep_zero) const override {
     counts_.collect(ids_, counts_scratch_, keep_zero);
@@ -37,6 +59,8 @@ class dense_count_table final : public count_table {
     counts_.upload(counts, touched);
   }
 
+  Counts& counts() { return counts_; }
+
  private:
   // Device work and its staging buffers behind the interface's const reads.
   mutable Counts counts_;
@@ -46,7 +70,8 @@ class dense_count_table final : public count_table {
 
 // A backend over Counter (the word_counter interface): words the device table has no id for travel to
 // the host once, are interned in the dictionary, and their ids go back to the device, where they stay
-// until the dictionary is renumbered (cached_ids).
+// until the dictionary is renumbered (cached_ids). Each batch table comes with its entries left in
+// device memory (batch_table::resident), which this backend's count tables apply without an upload.
 template <class Counter, class Counts>
 class counter_backend final : public backend {
  public:
@@ -67,7 +92,7 @@ class counter_backend final : public backend {
         result_.ids[t] = dict.intern(std::string_view(result_.bytes.data() + begin, result_.offsets[t + 1] - begin));
       }
     }
-    counter_.settle_batch(result_.ids, dict.size());
+    out.resident = std::make_shared<resident_entries<typename Counter::entries>>(counter_.settle_batch(result_.ids, dict.size()));
     ids_.refresh(dict);
     // collect_batch resizes and overwrites both next time: hand them over instead of copying.
     out.ids.swap(result_.ids);

@@ -100,7 +100,7 @@ int run(const wcs::options& o) {
     try {
       ui = std::make_unique<wcs::ui_server>(*metrics, wcs::ui_options{o.ui_host, o.ui_port});
       show_records = [m = metrics.get()](const wcs::view_output& out, std::span<const wcs::word_count> records) {
-        m->view_output(out.batch_ms, wcs::mode_name(out.view), records, out.table.size());
+        m->view_output(out.batch_ms, wcs::mode_name(out.view), records, out.records.size());
       };
       config.observer = metrics.get();
     } catch (const std::runtime_error& e) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "host/engine/view_records.hpp"
 #include "host/sink/batch_time.hpp"
 
 namespace wcs {
@@ -84,7 +85,8 @@ void engine::close_batch(const ingest_event& e) {
 }
 
 void engine::emit(const view& v, std::int64_t batch_ms) {
-  const view_output out{batch_ms, v.mode(), v.output(output_scratch_), dict_};
+  const view_records records(v, top_scratch_, output_scratch_);
+  const view_output out{batch_ms, v.mode(), records, dict_};
   for (const auto& s : config_.sinks) s->write(out);
 }
 

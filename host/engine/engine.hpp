@@ -63,6 +63,7 @@ class engine {
   std::unique_ptr<checkpointer> checkpoint_;
   bool finished_ = false;  // the ingest thread's last event was taken
   batch_table batch_;
+  batch_table top_scratch_;     // what views copy back for sinks (view_records)
   batch_table output_scratch_;
   engine_totals totals_;
 

@@ -13,6 +13,11 @@ const batch_table& state_view::output(batch_table& scratch) const {
   return scratch;
 }
 
+const batch_table& state_view::output_top(std::size_t num, batch_table& scratch, std::size_t& records) const {
+  records = totals_->collect_top(scratch, num, false);
+  return scratch;
+}
+
 void state_view::mark_live(std::vector<bool>& live) const { totals_->mark_live(live, false); }
 
 void state_view::remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) {

@@ -15,6 +15,7 @@ class state_view final : public view {
   wcs::mode mode() const override { return mode::stateful; }
   bool apply(const batch_table& batch) override;
   const batch_table& output(batch_table& scratch) const override;
+  const batch_table& output_top(std::size_t num, batch_table& scratch, std::size_t& records) const override;
   void mark_live(std::vector<bool>& live) const override;
   void remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) override;
 

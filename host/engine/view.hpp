@@ -25,6 +25,15 @@ class view {
   // `scratch`, filled, or a table the view already holds (valid until the next apply).
   virtual const batch_table& output(batch_table& scratch) const = 0;
 
+  // The entries of that output that may be among its first `num` records in record order (see
+  // count_table::collect_top), the same way; `records` is set to how many records the output holds.
+  // All of them unless the view's table lives in device memory.
+  virtual const batch_table& output_top(std::size_t /*num*/, batch_table& scratch, std::size_t& records) const {
+    const batch_table& all = output(scratch);
+    records = all.size();
+    return all;
+  }
+
   // Sets live[id] for every dictionary id this view still needs after the last apply.
   virtual void mark_live(std::vector<bool>& live) const = 0;
 

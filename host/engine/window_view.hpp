@@ -1,7 +1,8 @@
 #pragma once
 // reduceByKeyAndWindow(+, -, window, slide): the counts of the batches in (t - window, t], output at
 // the batch times t where a slide ends on the batch clock. The view retains the window's batch tables (a
-// ring of window / batch of them) and keeps the window sums in a count_table. With the inverse, each
+// ring of window / batch of them, with their device copies on the CUDA backend, so a leaving batch is
+// subtracted where it was made) and keeps the window sums in a count_table. With the inverse, each
 // batch adds the entering batch and subtracts the leaving one; without it (invFunc=None), each output
 // recomputes the sums from the retained tables. Both give the same numbers; only the update differs.
 #include <cstdint>
@@ -32,6 +33,7 @@ class window_view final : public view {
   wcs::mode mode() const override { return mode::window; }
   bool apply(const batch_table& batch) override;
   const batch_table& output(batch_table& scratch) const override;
+  const batch_table& output_top(std::size_t num, batch_table& scratch, std::size_t& records) const override;
   void mark_live(std::vector<bool>& live) const override;
   void remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) override;
 

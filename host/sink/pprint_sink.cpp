@@ -34,9 +34,9 @@ void append_pprint(std::string& out, std::int64_t batch_ms, std::span<const word
 
 void pprint_sink::write(const view_output& out) {
   // Only the first `num` records are shown: a word is looked up only when it could be one of them.
-  top_records(out.table, [&](std::uint32_t id) { return out.words.word(id); }, num_, records_);
+  top_records(out.records.top(num_), [&](std::uint32_t id) { return out.words.word(id); }, num_, records_);
   text_.clear();
-  append_pprint(text_, out.batch_ms, records_, out.table.size(), num_);
+  append_pprint(text_, out.batch_ms, records_, out.records.size(), num_);
   if (std::fwrite(text_.data(), 1, text_.size(), out_) != text_.size() || std::fflush(out_) != 0) {
     throw std::runtime_error(fmt::format("cannot write the output: {}", std::strerror(errno)));
   }

@@ -119,9 +119,10 @@ std::string text_file_sink::batch_dir(std::int64_t batch_ms, mode m) const {
 }
 
 void text_file_sink::write(const view_output& out) {
+  const batch_table& table = out.records.all();
   records_.clear();
-  records_.reserve(out.table.size());
-  for (std::size_t i = 0; i < out.table.size(); ++i) records_.push_back({out.words.word(out.table.ids[i]), out.table.counts[i]});
+  records_.reserve(table.size());
+  for (std::size_t i = 0; i < table.size(); ++i) records_.push_back({out.words.word(table.ids[i]), table.counts[i]});
   order_records(records_);
   write_batch(out.batch_ms, out.view, records_);
 }

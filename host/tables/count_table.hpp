@@ -21,6 +21,15 @@ class count_table {
   // Every visible entry (count != 0, or keep_zero and ever touched), as (id, count) pairs in id order.
   virtual void collect(batch_table& out, bool keep_zero) const = 0;
 
+  // The visible entries that may be among the first `num` records in record order (count descending,
+  // then word): at least every visible entry whose count reaches the num-th largest visible count (ties
+  // kept: only the dictionary knows the words that break them), in id order. Returns how many entries
+  // are visible. A table in host memory returns them all; a device table copies back only those.
+  virtual std::size_t collect_top(batch_table& out, std::size_t /*num*/, bool keep_zero) const {
+    collect(out, keep_zero);
+    return out.size();
+  }
+
   // Sets live[id] for every visible entry (live.size() >= dictionary size).
   virtual void mark_live(std::vector<bool>& live, bool keep_zero) const = 0;
 

@@ -8,7 +8,10 @@
 //   for_each(n, body)                  body(i) for i in [0, n): one GPU thread per index
 //   inclusive_sum(n, in, out)          out[i] = in(0) + ... + in(i), in(i) -> uint32
 //   exclusive_sum(n, in, out)          out[i] = in[0] + ... + in[i-1] over uint64
+//   sort_descending(n, in, out)        out = in[0, n) sorted, largest first, over uint64
 //   zero/copy/upload/download/read     memory operations; upload/download/read wait for completion
+//   synchronize()                      waits for everything queued (before another executor's stream
+//                                      reads or frees this one's buffers)
 //   allocate<T>(n)                     uninitialised, like cudaMalloc (here: poisoned, so a read before
 //                                      the first write shows up as garbage, not as a lucky zero)
 //   upload_input / consume_input / release_input / wait_input
@@ -21,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <span>
 #include <type_traits>
 #include <vector>
@@ -84,6 +88,11 @@ class host_exec {
     }
   }
 
+  void sort_descending(std::size_t n, const std::uint64_t* in, std::uint64_t* out) const {
+    copy(out, in, n);
+    std::sort(out, out + n, std::greater<>());
+  }
+
   template <class T>
   void zero(T* p, std::size_t n) const {
     std::fill(p, p + n, T{});
@@ -104,6 +113,8 @@ class host_exec {
   T read(const T* src) const {
     return *src;
   }
+
+  void synchronize() const {}
 
   void upload_input(int /*slot*/, std::uint8_t* dst, std::span<const std::uint8_t> text) const {
     copy(dst, text.data(), text.size());

@@ -20,6 +20,7 @@
 // fault is reported under the kernel's own name (debugging only: it removes all overlap).
 #include <cuda_runtime.h>
 
+#include <cub/device/device_radix_sort.cuh>
 #include <cub/device/device_scan.cuh>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/transform_iterator.h>
@@ -111,15 +112,21 @@ class cuda_exec {
   template <class In>
   void inclusive_sum(std::size_t n, const In& in, std::uint32_t* out) {
     const auto it = thrust::make_transform_iterator(thrust::counting_iterator<std::size_t>(0), in);
-    scan([&](void* temp, std::size_t& bytes) {
+    run_cub([&](void* temp, std::size_t& bytes) {
       return cub::DeviceScan::InclusiveSum(temp, bytes, it, out, static_cast<std::int64_t>(n), compute_);
     }, "cub::DeviceScan::InclusiveSum");
   }
 
   void exclusive_sum(std::size_t n, const std::uint64_t* in, std::uint64_t* out) {
-    scan([&](void* temp, std::size_t& bytes) {
+    run_cub([&](void* temp, std::size_t& bytes) {
       return cub::DeviceScan::ExclusiveSum(temp, bytes, in, out, static_cast<std::int64_t>(n), compute_);
     }, "cub::DeviceScan::ExclusiveSum");
+  }
+
+  void sort_descending(std::size_t n, const std::uint64_t* in, std::uint64_t* out) {
+    run_cub([&](void* temp, std::size_t& bytes) {
+      return cub::DeviceRadixSort::SortKeysDescending(temp, bytes, in, out, static_cast<std::int64_t>(n), 0, 64, compute_);
+    }, "cub::DeviceRadixSort::SortKeysDescending");
   }
 
   template <class T>
@@ -144,6 +151,8 @@ class cuda_exec {
     download(&v, src, 1);
     return v;
   }
+
+  void synchronize() { WCS_CUDA_CHECK(cudaStreamSynchronize(compute_)); }
 
   void upload_input(int slot, std::uint8_t* dst, std::span<const std::uint8_t> text);
   void consume_input(int slot);
@@ -170,9 +179,9 @@ class cuda_exec {
   void release() noexcept;
 
   // CUB's two-call temporary storage protocol, with one growing buffer (the old one is freed in
-  // stream order, after the scan that may still use it).
+  // stream order, after the scan or sort that may still use it).
   template <class Call>
-  void scan(Call&& call, const char* what) {
+  void run_cub(Call&& call, const char* what) {
     std::size_t bytes = 0;
     WCS_CUDA_CHECK(call(nullptr, bytes));
     if (bytes > temp_.size()) temp_ = device_buffer<std::uint8_t>(bytes, compute_);

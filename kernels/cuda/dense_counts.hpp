@@ -1,7 +1,8 @@
 #pragma once
 // A dense id-indexed count table resident in the executor's memory (device memory under cuda_exec):
-// the GPU twin of host/engine/host_count_table.cpp, with the same sizes and results. Every operation
-// is ordered on the executor's stream and returns when its results are on the host.
+// the GPU twin of host/tables/host_count_table.cpp, with the same sizes and results. Every operation
+// is ordered on the executor's stream and returns when its results are on the host. A batch comes
+// either from the host (uploaded) or as the word counter's batch_entries, already in device memory.
 #include <algorithm>
 #include <cstdint>
 #include <span>
@@ -9,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/cuda/batch_entries.hpp"
 #include "kernels/cuda/dense_counts_ref.hpp"
 
 namespace wcs::cuda {
@@ -19,14 +21,17 @@ class dense_counts {
   using buffer = typename Exec::template buffer<T>;
 
  public:
+  using entries = batch_entries<Exec>;
+
   template <class... ExecArgs>
   explicit dense_counts(ExecArgs&&... exec_args) : exec_(std::forward<ExecArgs>(exec_args)...) {}
+
+  Exec& exec() { return exec_; }
 
   // table[ids[i]] += counts[i] (sign > 0) or -= (sign < 0); grows like the host table to cover every id.
   void apply(std::span<const std::uint32_t> ids, std::span<const std::uint64_t> counts, int sign) {
     if (ids.empty()) return;
-    const std::uint32_t max_id = *std::max_element(ids.begin(), ids.end());
-    if (max_id >= size_) resize(grown_size(max_id));
+    cover(*std::max_element(ids.begin(), ids.end()));
     reserve(batch_ids_, ids.size());
     reserve(batch_counts_, ids.size());
     exec_.upload(batch_ids_.data(), ids.data(), ids.size());
@@ -34,23 +39,45 @@ class dense_counts {
     exec_.for_each(ids.size(), apply_body{ref(), batch_ids_.data(), batch_counts_.data(), sign});
   }
 
+  // The same for entries already in this executor's memory: nothing crosses the bus.
+  void apply(const batch_entries<Exec>& batch, int sign) {
+    if (batch.size == 0) return;
+    cover(batch.max_id);
+    exec_.for_each(batch.size, apply_body{ref(), batch.ids.data(), batch.counts.data(), sign});
+    // The entries were made on the word counter's stream, which frees them in its own order.
+    exec_.synchronize();
+  }
+
   // The visible entries (entry_visible) in id order; only they are copied back.
   void collect(std::vector<std::uint32_t>& ids, std::vector<std::uint64_t>& counts, bool keep_zero) {
-    ids.clear();
-    counts.clear();
-    if (size_ == 0) return;
-    const visible_flag visible{ref(), keep_zero};
-    reserve(position_, size_);
-    exec_.inclusive_sum(size_, visible, position_.data());
-    const std::uint32_t n = exec_.read(position_.data() + size_ - 1);
-    if (n == 0) return;
-    reserve(out_ids_, n);
-    reserve(out_counts_, n);
-    exec_.for_each(size_, select_body{visible, position_.data(), out_ids_.data(), out_counts_.data()});
-    ids.resize(n);
-    counts.resize(n);
-    exec_.download(ids.data(), out_ids_.data(), n);
-    exec_.download(counts.data(), out_counts_.data(), n);
+    const std::size_t n = select_visible(keep_zero);
+    download_selected(out_ids_, out_counts_, n, ids, counts);
+  }
+
+  // The visible entries that may be among the first `num` records (count descending, then word):
+  // those whose count reaches the num-th largest visible count, ties kept since only the host knows
+  // the words that break them; all of them when at most num are visible. Only these are copied back
+  // (in id order). Returns how many entries are visible.
+  std::size_t collect_top(std::vector<std::uint32_t>& ids, std::vector<std::uint64_t>& counts, std::size_t num,
+                          bool keep_zero) {
+    const std::size_t n = select_visible(keep_zero);
+    if (n <= num) {
+      download_selected(out_ids_, out_counts_, n, ids, counts);
+      return n;
+    }
+    std::size_t m = 0;
+    if (num != 0) {
+      reserve(sorted_, n);
+      exec_.sort_descending(n, out_counts_.data(), sorted_.data());
+      const at_least kept{out_counts_.data(), exec_.read(sorted_.data() + num - 1)};
+      exec_.inclusive_sum(n, kept, position_.data());
+      m = exec_.read(position_.data() + n - 1);
+      reserve(top_ids_, m);
+      reserve(top_counts_, m);
+      exec_.for_each(n, pick_body{kept, position_.data(), out_ids_.data(), top_ids_.data(), top_counts_.data()});
+    }
+    download_selected(top_ids_, top_counts_, m, ids, counts);
+    return n;
   }
 
   // Entry id moves to old_to_new[id] (~0: dropped); the table then has new_size entries.
@@ -94,6 +121,33 @@ class dense_counts {
     if (b.size() < n) b = exec_.template allocate<T>(std::max(n, b.size() * 2));
   }
 
+  // The visible entries into out_ids_ / out_counts_ (in id order); returns how many.
+  std::size_t select_visible(bool keep_zero) {
+    if (size_ == 0) return 0;
+    const visible_flag visible{ref(), keep_zero};
+    reserve(position_, size_);
+    exec_.inclusive_sum(size_, visible, position_.data());
+    const std::uint32_t n = exec_.read(position_.data() + size_ - 1);
+    if (n == 0) return 0;
+    reserve(out_ids_, n);
+    reserve(out_counts_, n);
+    exec_.for_each(size_, select_body{visible, position_.data(), out_ids_.data(), out_counts_.data()});
+    return n;
+  }
+
+  void download_selected(const buffer<std::uint32_t>& from_ids, const buffer<std::uint64_t>& from_counts, std::size_t n,
+                         std::vector<std::uint32_t>& ids, std::vector<std::uint64_t>& counts) {
+    ids.resize(n);
+    counts.resize(n);
+    exec_.download(ids.data(), from_ids.data(), n);
+    exec_.download(counts.data(), from_counts.data(), n);
+  }
+
+  // Grows (like the host table) so that id max_id has an entry.
+  void cover(std::uint32_t max_id) {
+    if (max_id >= size_) resize(grown_size(max_id));
+  }
+
   // Grows to new_size entries: old entries kept, new ones zero.
   void resize(std::size_t new_size) {
     buffer<std::uint64_t> counts = exec_.template allocate<std::uint64_t>(new_size);
@@ -117,6 +171,9 @@ class dense_counts {
   buffer<std::uint32_t> position_;
   buffer<std::uint32_t> out_ids_;
   buffer<std::uint64_t> out_counts_;
+  buffer<std::uint64_t> sorted_;
+  buffer<std::uint32_t> top_ids_;
+  buffer<std::uint64_t> top_counts_;
 };
 
 }  // namespace wcs::cuda

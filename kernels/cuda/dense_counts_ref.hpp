@@ -5,6 +5,8 @@
 //   visible_flag   scan input, one per id: entry_visible
 //   select         one thread per id: visible entries to (id, count) at their scanned position
 //   remap          one thread per old id: moves an entry after dictionary compaction
+//   at_least       scan input, one per selected entry: its count reaches a threshold
+//   pick           one thread per selected entry: those at_least to their scanned position
 #include <cstdint>
 
 #include "kernels/common/hd.hpp"
@@ -50,6 +52,26 @@ struct remap_body {
   const std::uint32_t* old_to_new;
   WCS_HD void operator()(std::size_t id) const {
     remap_entry(from.counts, from.touched, to.counts, to.touched, old_to_new, id);
+  }
+};
+
+struct at_least {
+  const std::uint64_t* counts;
+  std::uint64_t threshold;
+  WCS_HD std::uint32_t operator()(std::size_t i) const { return counts[i] >= threshold ? 1u : 0u; }
+};
+
+struct pick_body {
+  at_least kept;
+  const std::uint32_t* position;  // inclusive scan of kept
+  const std::uint32_t* ids;
+  std::uint32_t* out_ids;
+  std::uint64_t* out_counts;
+  WCS_HD void operator()(std::size_t i) const {
+    if (!kept(i)) return;
+    const std::uint32_t k = position[i] - 1;
+    out_ids[k] = ids[i];
+    out_counts[k] = kept.counts[i];
   }
 };
 

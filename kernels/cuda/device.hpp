@@ -30,9 +30,28 @@ struct device_timing {
   std::uint64_t d2h_bytes = 0;
 };
 
+// batch_entries<cuda_exec>: a batch's entries left in device memory by the word counter, for the
+// count tables (move-only; freed on the word counter's stream, so it must not outlive that counter).
+class device_entries {
+ public:
+  device_entries();
+  ~device_entries();
+  device_entries(device_entries&&) noexcept;
+  device_entries& operator=(device_entries&&) noexcept;
+
+  struct impl;  // kernels/cuda/device_entries.cuh
+  impl& get() { return *impl_; }
+  const impl& get() const { return *impl_; }
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
 // word_counter<cuda_exec>: see kernels/cuda/word_counter.hpp for the streams and synchronization.
 class device_word_counter {
  public:
+  using entries = device_entries;
+
   explicit device_word_counter(std::size_t initial_slots = std::size_t{1} << 20, bool profile = false);
   ~device_word_counter();
   device_word_counter(const device_word_counter&) = delete;
@@ -40,7 +59,7 @@ class device_word_counter {
 
   void add_chunk(std::span<const std::uint8_t> text);
   void collect_batch(bool forget_ids, batch_result& out);
-  void settle_batch(std::span<const std::uint32_t> ids, std::size_t dictionary_size);
+  device_entries settle_batch(std::span<const std::uint32_t> ids, std::size_t dictionary_size);
   device_timing take_timing();
 
  private:
@@ -51,16 +70,22 @@ class device_word_counter {
 // dense_counts<cuda_exec>: a count table in device memory (see kernels/cuda/dense_counts.hpp).
 class device_dense_counts {
  public:
-  device_dense_counts();
+  using entries = device_entries;
+
+  explicit device_dense_counts(bool profile = false);
   ~device_dense_counts();
   device_dense_counts(const device_dense_counts&) = delete;
   device_dense_counts& operator=(const device_dense_counts&) = delete;
 
   void apply(std::span<const std::uint32_t> ids, std::span<const std::uint64_t> counts, int sign);
+  void apply(const device_entries& batch, int sign);
   void collect(std::vector<std::uint32_t>& ids, std::vector<std::uint64_t>& counts, bool keep_zero);
+  std::size_t collect_top(std::vector<std::uint32_t>& ids, std::vector<std::uint64_t>& counts, std::size_t num,
+                          bool keep_zero);
   void remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size);
   void download(std::vector<std::uint64_t>& counts, std::vector<std::uint8_t>& touched);
   void upload(std::span<const std::uint64_t> counts, std::span<const std::uint8_t> touched);
+  device_timing take_timing();
 
  private:
   struct impl;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "kernels/cuda/cuda_exec.cuh"
+#include "kernels/cuda/device_entries.cuh"
 #include "kernels/cuda/word_counter.hpp"
 
 namespace wcs::cuda {
@@ -198,6 +199,11 @@ device_timing cuda_exec::take_timing() {
   return sum;
 }
 
+device_entries::device_entries() : impl_(std::make_unique<impl>()) {}
+device_entries::~device_entries() = default;
+device_entries::device_entries(device_entries&&) noexcept = default;
+device_entries& device_entries::operator=(device_entries&&) noexcept = default;
+
 struct device_word_counter::impl {
   impl(std::size_t initial_slots, bool profile) : counter(initial_slots, profile) {}
   word_counter<cuda_exec> counter;
@@ -211,8 +217,10 @@ void device_word_counter::add_chunk(std::span<const std::uint8_t> text) { impl_-
 void device_word_counter::collect_batch(bool forget_ids, batch_result& out) {
   impl_->counter.collect_batch(forget_ids, out);
 }
-void device_word_counter::settle_batch(std::span<const std::uint32_t> ids, std::size_t dictionary_size) {
-  impl_->counter.settle_batch(ids, dictionary_size);
+device_entries device_word_counter::settle_batch(std::span<const std::uint32_t> ids, std::size_t dictionary_size) {
+  device_entries e;
+  e.get().entries = impl_->counter.settle_batch(ids, dictionary_size);
+  return e;
 }
 device_timing device_word_counter::take_timing() { return impl_->counter.exec().take_timing(); }
 

@@ -13,6 +13,7 @@
 //              chunk's new words into the arena, release the input buffer.
 // Per batch: the touched slots' (id, count) come back; words without an id yet also send their bytes
 // once, the host interns them and sends the ids back (settle_batch), so known words never travel again.
+// The settled (id, count) entries also stay in device memory (batch_entries), for the count tables.
 //
 // Host synchronization: add_chunk waits for the previous chunk's counters (twice: after tokenize,
 // after insert) and for its own input copy; collect_batch and settle_batch wait for their results.
@@ -26,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/cuda/batch_entries.hpp"
 #include "kernels/cuda/batch_result.hpp"
 #include "kernels/cuda/counters.hpp"
 #include "kernels/cuda/tokenize_ref.hpp"
@@ -39,6 +41,8 @@ class word_counter {
   using buffer = typename Exec::template buffer<T>;
 
  public:
+  using entries = batch_entries<Exec>;
+
   template <class... ExecArgs>
   explicit word_counter(std::size_t initial_slots, ExecArgs&&... exec_args)
       : exec_(std::forward<ExecArgs>(exec_args)...), initial_slots_(std::bit_ceil(std::max<std::size_t>(initial_slots, 64))) {
@@ -108,10 +112,12 @@ class word_counter {
   }
 
   // Closes the batch collected last: ids holds a dictionary id for every entry (the fresh ones are
-  // stored on the device). Empties the table when the dictionary (dictionary_size words now) shrank
-  // well below it.
-  void settle_batch(std::span<const std::uint32_t> ids, std::size_t dictionary_size) {
+  // stored on the device). Returns the batch's entries left in device memory (the collected counts
+  // and the settled ids: nothing is uploaded for them), ready for another stream to read. Empties the
+  // table when the dictionary (dictionary_size words now) shrank well below it.
+  batch_entries<Exec> settle_batch(std::span<const std::uint32_t> ids, std::size_t dictionary_size) {
     if (ids.size() != collected_) throw std::logic_error("word_counter: settle_batch does not match collect_batch");
+    batch_entries<Exec> entries;
     if (!ids.empty()) {
       const std::uint32_t* host_ids = nullptr;
       if (fresh_) {
@@ -120,6 +126,7 @@ class word_counter {
         host_ids = host_ids_.data();
       }
       exec_.for_each(ids.size(), settle_body{table_ref({}, nullptr), host_ids});
+      entries = keep_entries(fresh_ ? host_ids_ : out_ids_, ids);
     }
     exec_.zero(&counters_.data()->touched, 1);
     collected_ = 0;
@@ -131,9 +138,24 @@ class word_counter {
       exec_.zero(&counters_.data()->arena_used, 1);
       filled_ = 0;
     }
+    exec_.synchronize();
+    return entries;
   }
 
  private:
+  // Copies of the batch's settled ids (`settled`, on the device) and collected counts, sized to the
+  // batch: the staging buffers are reused by the next batch, the copies live as long as a view needs them.
+  batch_entries<Exec> keep_entries(const buffer<std::uint32_t>& settled, std::span<const std::uint32_t> ids) {
+    batch_entries<Exec> e;
+    e.size = ids.size();
+    e.max_id = *std::max_element(ids.begin(), ids.end());
+    e.ids = exec_.template allocate<std::uint32_t>(e.size);
+    e.counts = exec_.template allocate<std::uint64_t>(e.size);
+    exec_.copy(e.ids.data(), settled.data(), e.size);
+    exec_.copy(e.counts.data(), out_counts_.data(), e.size);
+    return e;
+  }
+
   template <class T>
   void reserve(buffer<T>& b, std::size_t n) {
     if (b.size() < n) b = exec_.template allocate<T>(std::max(n, b.size() + b.size() / 2));
