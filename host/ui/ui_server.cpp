@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -127,14 +128,24 @@ struct ui_server::serving {
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<session>(std::move(socket), metrics)->read();
-      accept();
+      if (!ec) {
+        std::make_shared<session>(std::move(socket), metrics)->read();
+        accept();
+        return;
+      }
+      // Out of file descriptors, say: retry a little later instead of spinning on the error.
+      spdlog::warn("live view: accept failed: {}", ec.message());
+      retry.expires_after(std::chrono::seconds(1));
+      retry.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec) accept();
+      });
     });
   }
 
   const stream_metrics& metrics;
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
+  asio::steady_timer retry{io};
   std::thread thread;
 };
 
