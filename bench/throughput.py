@@ -22,6 +22,10 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
              interleaved: the log's cost in wall and CPU time. At full loopback speed the log is bound
              by the disk's durable write bandwidth, measured in the same rounds (dd ... conv=fdatasync
              into the checkpoints' file system) and printed with it.
+--ui:        file and socket mode run once with the live view (the default) and once with --no-ui,
+             interleaved: the view's cost. A stream the view watches is a long one: socket mode with a
+             large --repeat (say 10: KJV sent ten times over loopback) weighs the per-batch cost more
+             than process start.
 --rate R:    socket mode at the tutorial's settings: the server sends R lines/s (wcs-replay --rate) and
              the engine cuts batches by time (--batch, 10 s as the tutorial) instead of by line count.
              Wall time is then the stream's; the figures are CPU per line and each batch's processing
@@ -196,7 +200,7 @@ def main():
                     help="socket mode: the server sends this many lines/s and batches are cut by time (--batch)")
     ap.add_argument("--batch", type=float, default=10, help="with --rate: the batch interval in seconds (10)")
     ap.add_argument("--ui", action="store_true",
-                    help="file mode: also run with --no-ui, interleaved, and compare (the live view's cost)")
+                    help="file and socket mode: also run with --no-ui, interleaved, and compare (the live view's cost)")
     ap.add_argument("--recache", action="store_true",
                     help="drop the engine's input from the page cache first, so it is read back as from disk")
     ap.add_argument("--json", metavar="OUT", help="also write the results as JSON to OUT")
@@ -213,6 +217,7 @@ def main():
     compared = os.path.join(args.compare, "host/cli/wcstream") if args.compare else None
     COMPARED = "wcstream file (compared)"
     NO_UI = "wcstream file, --no-ui"
+    NO_UI_SOCKET = "wcstream socket, --no-ui"
     replay = os.path.join(args.build, "ingest/replay/wcs-replay")
     reference = os.path.join(args.build, "bench/wcs-reference-count")
     corpus = args.corpus
@@ -275,21 +280,23 @@ def main():
                 if got != (lines, words):
                     raise SystemExit("file mode counted %s, expected %s" % (got, (lines, words)))
                 add((what, str(t)), sample, err)
-            socket_runs = [("wcstream socket", [])]
+            socket_runs = [("wcstream socket", ["--ui-port", "0"])]
             if args.wal:
-                socket_runs = [("wcstream socket, WAL", []), ("wcstream socket, no WAL", ["--no-wal"])]
-                socket_runs = socket_runs[::-1] if round_ % 2 else socket_runs
+                socket_runs = [("wcstream socket, WAL", ["--ui-port", "0"]), ("wcstream socket, no WAL", ["--ui-port", "0", "--no-wal"])]
                 if "socket" in modes:
                     probe = tempfile.mkdtemp(prefix="wcs-bench-dd-")
                     dd_mb_s.append(durable_write_mb_s(probe))
                     os.rmdir(probe)
+            elif args.ui:
+                socket_runs += [(NO_UI_SOCKET, ["--no-ui"])]
+            socket_runs = socket_runs[::-1] if round_ % 2 else socket_runs
             cut = ["--batch", str(args.batch)] if args.rate else ["--batch-lines", str(args.batch_lines)]
             for what, extra in socket_runs if "socket" in modes else []:
                 ckpt = tempfile.mkdtemp(prefix="wcs-bench-ckpt-")
-                state = ["--mode", "stateful", "--checkpoint", ckpt] + extra if args.wal else []
+                state = ["--mode", "stateful", "--checkpoint", ckpt] if args.wal else []
                 server, port = start_replay(replay, corpus, args.repeat, plain, args.rate)
                 sample, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
-                                               "--threads", str(t), "--log-level", "info"] + cut + state)
+                                               "--threads", str(t), "--log-level", "info"] + cut + state + extra)
                 server.wait()
                 shutil.rmtree(ckpt)
                 got = engine_counts(err)
@@ -345,6 +352,12 @@ def main():
             print("write-ahead log, %s threads: %.3f s against %.3f s without, %+.1f%% wall time; CPU %.3f against "
                   "%.3f s, %+.1f%%" % (t, with_log, without, 100 * (with_log / without - 1), cpu_log, cpu_without,
                                       100 * (cpu_log / cpu_without - 1)))
+        for ui, no_ui in ((("wcstream file", t), (NO_UI, t)), (("wcstream socket", t), (NO_UI_SOCKET, t))):
+            if ui in samples and no_ui in samples:
+                print("live view's cost, %s, %s threads (medians, UI against --no-ui): wall %.2f against %.2f ms (%+.2f%%), "
+                      "CPU %.2f against %.2f ms (%+.2f%%)" % (
+                          ui[0].split()[1], t, 1000 * median(ui), 1000 * median(no_ui), 100 * (median(ui) / median(no_ui) - 1),
+                          1000 * median(ui, "cpu"), 1000 * median(no_ui, "cpu"), 100 * (median(ui, "cpu") / median(no_ui, "cpu") - 1)))
     if dd_mb_s:
         print("disk: durable write bandwidth (dd conv=fdatasync, 256 MiB, median of %d rounds) %.0f MB/s; the engine's "
               "input %s without the log: %s" % (len(dd_mb_s), statistics.median(dd_mb_s), "paced" if args.rate else "at full speed",
@@ -360,12 +373,6 @@ def main():
                     key[0], key[1], 1e6 * median(key, "cpu") / (lines * args.repeat),
                     statistics.median(p for p, _ in v), max(p for p, _ in v),
                     statistics.median(d for _, d in v), max(d for _, d in v), statistics.median(p + d for p, d in v)))
-        if ("wcstream file", t) in samples and (NO_UI, t) in samples:
-            ui, no_ui = ("wcstream file", t), (NO_UI, t)
-            print("live view's cost, %s threads (medians, UI against --no-ui): wall %.2f against %.2f ms (%+.2f%%), "
-                  "CPU %.2f against %.2f ms (%+.2f%%)" % (
-                      t, 1000 * median(ui), 1000 * median(no_ui), 100 * (median(ui) / median(no_ui) - 1),
-                      1000 * median(ui, "cpu"), 1000 * median(no_ui, "cpu"), 100 * (median(ui, "cpu") / median(no_ui, "cpu") - 1)))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():

@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config python3
   libtbb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libsimdjson-dev libfmt-dev libspdlog-dev libxxhash-dev
-  libcpp-httplib-dev nlohmann-json3-dev python3-prometheus-client
+  libboost-dev nlohmann-json3-dev python3-prometheus-client
   bible-kjv netcat-openbsd valgrind
   clang-14 libclang-rt-14-dev
 )

@@ -75,7 +75,6 @@ int run(const wcs::options& o) {
   auto backend = wcs::make_backend(o.backend);
   wcs::check_chunk_bytes(*backend, o.buffer_mb << 20);
   wcs::engine_config config;
-  config.sinks.push_back(std::make_unique<wcs::pprint_sink>(stdout, o.stream.num));
   if (!o.output.empty()) config.sinks.push_back(std::make_unique<wcs::text_file_sink>(o.output, o.stream.modes.size() > 1));
   config.check_input = [&source] { source->check(); };
   wcs::view_setup setup = wcs::make_views(o.stream, *backend);
@@ -91,6 +90,7 @@ int run(const wcs::options& o) {
   // The live view: the engine publishes each batch to `metrics`; the server's thread only reads it.
   std::unique_ptr<wcs::stream_metrics> metrics;
   std::unique_ptr<wcs::ui_server> ui;
+  wcs::pprint_sink::records_observer show_records;  // the view's top words: what pprint prints
   if (o.ui) {
     const std::string what = o.file.empty() ? fmt::format("socket {}:{}", o.host, o.port) : fmt::format("file {}", o.file);
     std::vector<std::string> modes;
@@ -99,13 +99,17 @@ int run(const wcs::options& o) {
                                                     source->counters());
     try {
       ui = std::make_unique<wcs::ui_server>(*metrics, wcs::ui_options{o.ui_host, o.ui_port});
-      config.sinks.push_back(std::make_unique<wcs::metrics_sink>(*metrics, o.stream.num));
+      show_records = [m = metrics.get()](const wcs::view_output& out, std::span<const wcs::word_count> records) {
+        m->view_output(out.batch_ms, wcs::mode_name(out.view), records, out.records.size());
+      };
       config.observer = metrics.get();
     } catch (const std::runtime_error& e) {
       // Counting matters more than watching it: the stream runs on without its live view.
       spdlog::warn("{}; running without the live view", e.what());
     }
   }
+  // pprint first, as in the user's program.
+  config.sinks.insert(config.sinks.begin(), std::make_unique<wcs::pprint_sink>(stdout, o.stream.num, std::move(show_records)));
   wcs::engine eng(*backend, std::move(setup), std::move(config));
   spdlog::info("backend {}, batch {} ms, modes {}, first batch {}", backend->name(), o.stream.batch_ms,
                o.stream.modes.names(), policy.first_batch_ms);

@@ -40,6 +40,7 @@ void pprint_sink::write(const view_output& out) {
   if (std::fwrite(text_.data(), 1, text_.size(), out_) != text_.size() || std::fflush(out_) != 0) {
     throw std::runtime_error(fmt::format("cannot write the output: {}", std::strerror(errno)));
   }
+  if (printed_) printed_(out, records_);
 }
 
 }  // namespace wcs

@@ -2,8 +2,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/sink/sink.hpp"
@@ -18,10 +20,14 @@ namespace wcs {
 void append_pprint(std::string& out, std::int64_t batch_ms, std::span<const word_count> records,
                    std::uint64_t total_records, std::size_t num);
 
-// DStream.pprint(num) of every output, written to `out` (stdout) and flushed per output.
+// DStream.pprint(num) of every output, written to `out` (stdout) and flushed per output. `printed`, when
+// set, is handed each output's printed records too: the live view shows them without ranking the table
+// a second time.
 class pprint_sink final : public sink {
  public:
-  pprint_sink(std::FILE* out, std::size_t num) : out_(out), num_(num) {}
+  using records_observer = std::function<void(const view_output& out, std::span<const word_count> records)>;
+  pprint_sink(std::FILE* out, std::size_t num, records_observer printed = {})
+      : out_(out), num_(num), printed_(std::move(printed)) {}
   // Throws when the stream cannot be written: a closed stdout (`wcstream | head`) ends the run, as
   // Python's BrokenPipeError would, instead of counting on with nowhere to print.
   void write(const view_output& out) override;
@@ -29,6 +35,7 @@ class pprint_sink final : public sink {
  private:
   std::FILE* out_;
   std::size_t num_;
+  records_observer printed_;
   std::vector<word_count> records_;
   std::string text_;
 };

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <fstream>
 
-#include "host/sink/record_order.hpp"
-
 namespace wcs {
 namespace {
 
@@ -35,11 +33,6 @@ void stream_metrics::view_output(std::int64_t batch_ms, std::string_view mode, s
     v.records = records;
     v.top.swap(copy);
   }
-}
-
-void metrics_sink::write(const view_output& out) {
-  top_records(out.records.top(num_), [&](std::uint32_t id) { return out.words.word(id); }, num_, records_);
-  metrics_.view_output(out.batch_ms, mode_name(out.view), records_, out.records.size());
 }
 
 void stream_metrics::batch_closed(const batch_stats& stats) {

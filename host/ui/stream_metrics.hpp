@@ -6,12 +6,13 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "host/engine/batch_observer.hpp"
-#include "host/sink/sink.hpp"
 #include "host/sink/word_count.hpp"
 #include "ingest/core/byte_source.hpp"
 
@@ -68,18 +69,6 @@ class stream_metrics final : public batch_observer {
   mutable std::mutex mutex_;
   metrics_snapshot totals_;  // every field but info, the source's and recent
   std::deque<batch_stats> recent_;
-};
-
-// The views' outputs into `metrics`: the first `num` records of each, in pprint's order.
-class metrics_sink final : public sink {
- public:
-  metrics_sink(stream_metrics& metrics, std::size_t num) : metrics_(metrics), num_(num) {}
-  void write(const view_output& out) override;
-
- private:
-  stream_metrics& metrics_;
-  std::size_t num_;
-  std::vector<word_count> records_;
 };
 
 }  // namespace wcs

@@ -1,10 +1,15 @@
 #include "host/ui/ui_server.hpp"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "host/ui/assets.hpp"
 #include "host/ui/exposition.hpp"
@@ -13,101 +18,169 @@
 namespace wcs {
 namespace {
 
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
 // As Spark names its UI service in these log lines.
 constexpr std::string_view service = "wcstreamUI";
+// A client that sends or reads nothing for this long is dropped.
+constexpr std::chrono::seconds idle_timeout{2};
 
-// SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second wcstream would share a
-// busy port with the first instead of moving on to the next.
-void reuse_address_only(socket_t sock) {
-  const int yes = 1;
-  ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-}
-
-// Requests are served one after another on the listening thread: a page's few requests and a scraper
-// need no pool, and a short run (a file counted in milliseconds) then starts and joins one thread only.
-class inline_queue final : public httplib::TaskQueue {
- public:
-  void enqueue(std::function<void()> fn) override { fn(); }
-  void shutdown() override {}
-};
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
 
 std::string url(const std::string& host, int port) {
   return host.find(':') == std::string::npos ? fmt::format("http://{}:{}", host, port)
                                              : fmt::format("http://[{}]:{}", host, port);
 }
 
+const asset* embedded(std::string_view path) {
+  for (const asset& a : embedded_assets()) {
+    if (a.path == path) return &a;
+  }
+  return nullptr;
+}
+
+// An endpoint, an embedded asset looked up by exact path, or 404: nothing is read from the file system.
+response answer(const stream_metrics& metrics, const request& req) {
+  const std::string_view target(req.target().data(), req.target().size());
+  const std::string_view path = target.substr(0, target.find('?'));
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  response res(http::status::ok, req.version());
+  const auto reply = [&res](std::string body, std::string_view content_type) {
+    res.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+    res.body() = std::move(body);
+  };
+  const asset* file = get ? embedded(path) : nullptr;
+  if (get && path == "/metrics") {
+    reply(prometheus_text(metrics.snapshot()), "text/plain; version=0.0.4; charset=utf-8");
+  } else if (get && path == "/api/v1/status") {
+    res.set(http::field::cache_control, "no-store");
+    reply(status_json(metrics.snapshot()), "application/json");
+  } else if (get && path == "/api/v1/batches") {
+    res.set(http::field::cache_control, "no-store");
+    reply(batches_json(metrics.snapshot()), "application/json");
+  } else if (file) {
+    reply(std::string(file->body), file->content_type);
+  } else {
+    res.result(http::status::not_found);
+    reply("404 Not Found\n", "text/plain");
+  }
+  res.keep_alive(req.keep_alive());
+  res.prepare_payload();
+  if (req.method() == http::verb::head) res.body().clear();  // Content-Length still says what GET sends
+  return res;
+}
+
+// One client connection: requests answered in turn (HTTP/1.1 keep-alive) until the client closes, idles
+// for idle_timeout or sends something that is not HTTP.
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(tcp::socket socket, const stream_metrics& metrics) : stream_(std::move(socket)), metrics_(metrics) {}
+
+  void read() {
+    req_ = {};
+    stream_.expires_after(idle_timeout);
+    http::async_read(stream_, buffer_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) self->write();
+    });
+  }
+
+ private:
+  void write() {
+    res_ = answer(metrics_, req_);
+    stream_.expires_after(idle_timeout);
+    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      if (self->res_.keep_alive()) return self->read();
+      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    });
+  }
+
+  beast::tcp_stream stream_;
+  const stream_metrics& metrics_;
+  beast::flat_buffer buffer_;
+  request req_;
+  response res_;
+};
+
+// SO_REUSEADDR (a restarted wcstream gets its port back at once) but not SO_REUSEPORT, with which a
+// second wcstream would share a busy port with the first instead of moving on to the next.
+bool listen_on(tcp::acceptor& acceptor, const tcp::endpoint& at) {
+  beast::error_code ec;
+  acceptor.open(at.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(at, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) acceptor.close(ec);
+  return acceptor.is_open();
+}
+
 }  // namespace
 
-ui_server::ui_server(const stream_metrics& metrics, const ui_options& options)
-    : server_(std::make_unique<httplib::Server>()) {
-  server_->set_socket_options(reuse_address_only);
-  // One request per connection and short timeouts, so an idle keep-alive connection or a client that
-  // sends nothing holds the serving thread for two seconds at most.
-  server_->new_task_queue = [] { return new inline_queue; };
-  server_->set_keep_alive_max_count(1);
-  server_->set_read_timeout(2, 0);
-  server_->set_write_timeout(2, 0);
-  // Block in accept(): stop() wakes it, and an idle server costs no periodic wake-ups.
-  server_->set_idle_interval(0, 0);
-  add_routes(metrics);
+// One thread runs every connection (asynchronously), so a page's few requests and a scraper need no
+// pool, and a short run starts and joins one thread only.
+struct ui_server::serving {
+  explicit serving(const stream_metrics& metrics) : metrics(metrics) {}
 
-  if (options.port == 0) {
-    port_ = server_->bind_to_any_port(options.host);
-  } else {
-    for (int i = 0; i < options.port_tries && options.port + i <= 65535; ++i) {
-      const int port = options.port + i;
-      if (server_->bind_to_port(options.host, port)) {
-        port_ = port;
-        break;
-      }
-      if (i + 1 < options.port_tries && port < 65535) {
-        spdlog::warn("Service '{}' could not bind on port {}. Attempting port {}.", service, port, port + 1);
-      }
-    }
-  }
-  if (port_ <= 0) {
-    throw std::runtime_error(fmt::format("Failed to start service '{}' on {} port {} after {} tries", service,
-                                         options.host, options.port, options.port == 0 ? 1 : options.port_tries));
-  }
-  spdlog::info("Successfully started service '{}' on port {}.", service, port_);
-  spdlog::info("Bound {} to {}, and started at {}", service, options.host, url(options.host, port_));
-  thread_ = std::thread([this] {
-    server_->listen_after_bind();
-    listen_returned_.store(true);
-  });
-}
-
-ui_server::~ui_server() {
-  // stop() only acts on a running server: wait until the thread got that far (or gave up).
-  while (!server_->is_running() && !listen_returned_.load()) std::this_thread::yield();
-  server_->stop();
-  thread_.join();
-}
-
-void ui_server::add_routes(const stream_metrics& metrics) {
-  server_->Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
-    res.set_content(prometheus_text(metrics.snapshot()), "text/plain; version=0.0.4; charset=utf-8");
-  });
-  server_->Get("/api/v1/status", [&metrics](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(status_json(metrics.snapshot()), "application/json");
-  });
-  server_->Get("/api/v1/batches", [&metrics](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(batches_json(metrics.snapshot()), "application/json");
-  });
-  // Everything else is looked up among the embedded assets by exact path, or answers 404: nothing is
-  // read from the file system.
-  server_->Get(".*", [](const httplib::Request& req, httplib::Response& res) {
-    for (const asset& a : embedded_assets()) {
-      if (a.path == req.path) {
-        res.set_content(a.body.data(), a.body.size(), std::string(a.content_type).c_str());
+  void accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        std::make_shared<session>(std::move(socket), metrics)->read();
+        accept();
         return;
       }
+      // Out of file descriptors, say: retry a little later instead of spinning on the error.
+      spdlog::warn("live view: accept failed: {}", ec.message());
+      retry.expires_after(std::chrono::seconds(1));
+      retry.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec) accept();
+      });
+    });
+  }
+
+  const stream_metrics& metrics;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  asio::steady_timer retry{io};
+  std::thread thread;
+};
+
+ui_server::ui_server(const stream_metrics& metrics, const ui_options& options)
+    : serving_(std::make_unique<serving>(metrics)) {
+  const auto fail = [&] {
+    return std::runtime_error(fmt::format("Failed to start service '{}' on {} port {} after {} tries", service,
+                                          options.host, options.port, options.port == 0 ? 1 : options.port_tries));
+  };
+  beast::error_code ec;
+  const auto resolved = tcp::resolver(serving_->io).resolve(options.host, "", tcp::resolver::passive, ec);
+  if (ec || resolved.empty()) throw fail();
+  const asio::ip::address address = resolved.begin()->endpoint().address();
+
+  tcp::acceptor& acceptor = serving_->acceptor;
+  const int tries = options.port == 0 ? 1 : options.port_tries;
+  for (int i = 0; i < tries && options.port + i <= 65535; ++i) {
+    const int port = options.port + i;
+    if (listen_on(acceptor, {address, static_cast<unsigned short>(port)})) break;
+    if (i + 1 < tries && port < 65535) {
+      spdlog::warn("Service '{}' could not bind on port {}. Attempting port {}.", service, port, port + 1);
     }
-    res.status = 404;
-    res.set_content("404 Not Found\n", "text/plain");
-  });
+  }
+  if (!acceptor.is_open()) throw fail();
+  port_ = acceptor.local_endpoint().port();
+  spdlog::info("Successfully started service '{}' on port {}.", service, port_);
+  spdlog::info("Bound {} to {}, and started at {}", service, options.host, url(options.host, port_));
+  serving_->accept();
+  serving_->thread = std::thread([s = serving_.get()] { s->io.run(); });
+}
+
+// stop() ends run() at once; the io_context's destruction then closes every connection still open.
+ui_server::~ui_server() {
+  serving_->io.stop();
+  serving_->thread.join();
 }
 
 }  // namespace wcs

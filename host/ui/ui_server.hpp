@@ -1,17 +1,11 @@
 #pragma once
-// The live view's HTTP server (cpp-httplib), on its own thread: the streaming page and its embedded
+// The live view's HTTP server (Boost.Beast), on its own thread: the streaming page and its embedded
 // assets, /metrics and the JSON API. It only reads a stream_metrics snapshot, so a slow client never
 // holds up ingest or counting. Nothing but the embedded assets and those endpoints is served.
-#include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "host/ui/stream_metrics.hpp"
-
-namespace httplib {
-class Server;
-}
 
 namespace wcs {
 
@@ -33,12 +27,9 @@ class ui_server {
   int port() const { return port_; }
 
  private:
-  void add_routes(const stream_metrics& metrics);
-
-  std::unique_ptr<httplib::Server> server_;
+  struct serving;  // Beast stays in ui_server.cpp
+  std::unique_ptr<serving> serving_;
   int port_ = 0;
-  std::atomic<bool> listen_returned_{false};
-  std::thread thread_;
 };
 
 }  // namespace wcs

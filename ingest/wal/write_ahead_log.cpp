@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -43,10 +44,17 @@ std::optional<std::uint64_t> segment_seq(const std::string& name) {
   return seq;
 }
 
+std::uint64_t file_size(int fd, const std::string& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw_io_error("cannot read the write-ahead log", "fstat", path, errno);
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
 // Reads a file front to back, keeping the unparsed rest in one buffer.
 class buffered_file {
  public:
-  buffered_file(const std::string& path) : path_(path), fd_(open_or_fail("cannot read the write-ahead log", path, O_RDONLY)) {}
+  buffered_file(const std::string& path)
+      : path_(path), fd_(open_or_fail("cannot read the write-ahead log", path, O_RDONLY)), file_bytes_(file_size(fd_.get(), path)) {}
 
   std::span<const std::uint8_t> bytes() const { return {buf_.data() + begin_, end_ - begin_}; }
   void consume(std::size_t n) {
@@ -61,6 +69,8 @@ class buffered_file {
       end_ -= begin_;
       begin_ = 0;
     }
+    // A torn or corrupt length may ask for more than the file holds: never buffer beyond its end.
+    want = std::min<std::uint64_t>(want, file_bytes_ - offset_);
     buf_.resize(std::max({buf_.size(), want, read_bytes}));
     bool more = false;
     while (end_ < buf_.size()) {
@@ -79,6 +89,7 @@ class buffered_file {
   std::string path_;
   unique_fd fd_;
   std::vector<std::uint8_t> buf_;
+  std::uint64_t file_bytes_;
   std::size_t begin_ = 0, end_ = 0;
   std::uint64_t offset_ = 0;
 };
