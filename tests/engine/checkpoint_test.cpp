@@ -234,6 +234,7 @@ TEST_F(checkpoint_dir, make_views_resumes_the_grid_and_refuses_other_parameters)
       for (auto& v : setup.views) v->apply(b);
       setup.checkpoint->batch_done(t, setup.words);
     }
+    setup.checkpoint->wait();  // written on a thread of its own
     EXPECT_EQ(files(), (std::vector<std::string>{".lock", "checkpoint-6000.wcs"})) << "(t - zero) % 2000 == 0";
     setup.checkpoint->stream_done(setup.words);
   }
