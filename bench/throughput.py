@@ -373,6 +373,18 @@ def main():
                     key[0], key[1], 1e6 * median(key, "cpu") / (lines * args.repeat),
                     statistics.median(p for p, _ in v), max(p for p, _ in v),
                     statistics.median(d for _, d in v), max(d for _, d in v), statistics.median(p + d for p, d in v)))
+        for t in (str(t) for t in threads):
+            log, no_log = ("wcstream socket, WAL", t), ("wcstream socket, no WAL", t)
+            if log in delays and no_log in delays:
+                def against(f):
+                    x, y = f(log), f(no_log)
+                    return "%.3f against %.3f (%+.1f%%)" % (x, y, 100 * (x / y - 1) if y else float("nan"))
+                print("write-ahead log's cost, %s threads (WAL against --no-wal, medians):\n"
+                      "  processing time per batch, ms  %s\n  scheduling delay, ms           %s\n"
+                      "  CPU per line, us               %s" % (
+                          t, against(lambda k: statistics.median(p for p, _ in delays[k])),
+                          against(lambda k: statistics.median(d for _, d in delays[k])),
+                          against(lambda k: 1e6 * median(k, "cpu") / (lines * args.repeat))))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():

@@ -1,6 +1,7 @@
 #include "ingest/wal/record.hpp"
 
-#include <xxhash.h>
+// The build for this CPU (AVX2, AVX-512), chosen at run time: Debian builds xxHash for plain x86-64.
+#include <xxh_x86dispatch.h>
 
 #include <cstring>
 

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -26,10 +25,23 @@ namespace {
 // Replay reads this much at a time (more when one record is larger).
 constexpr std::size_t read_bytes = 4 << 20;
 
-// The sync thread starts the disk writing each time this much more is appended, so the log reaches the
-// disk as it arrives rather than in a burst at each batch end (which would hold up the checkpoint's own
-// fsync behind it).
+// Where O_DIRECT is refused, the sync thread starts the disk writing each time this much more is
+// appended, so the log reaches the disk as it arrives rather than in a burst at each batch end (which
+// would hold up the checkpoint's own fsync behind it).
 constexpr std::uint64_t writeback_bytes = 4 << 20;
+
+// O_DIRECT's unit: buffer address, file offset and length are multiples of it.
+constexpr std::size_t block_bytes = 4096;
+// The staging buffer: one read (1 MiB at most) and its record fit.
+constexpr std::size_t stage_bytes = 2 << 20;
+// Segments grow by this much at a time (fallocate), so an append allocates no blocks.
+constexpr std::uint64_t preallocate_bytes = 64 << 20;
+
+constexpr std::uint64_t round_up(std::uint64_t n, std::uint64_t unit) { return (n + unit - 1) / unit * unit; }
+
+bool all_zero(std::span<const std::uint8_t> b) {
+  return std::all_of(b.begin(), b.end(), [](std::uint8_t c) { return c == 0; });
+}
 
 std::string segment_name(std::uint64_t seq) { return fmt::format("wal-{:020}.log", seq); }
 
@@ -62,6 +74,14 @@ class buffered_file {
     offset_ += n;
   }
   std::uint64_t offset() const { return offset_; }  // of bytes()[0] in the file
+  // Whether the file holds only zeros from bytes() on (the padding after the last record); consumes them.
+  bool rest_is_zero() {
+    do {
+      if (!all_zero(bytes())) return false;
+      consume(bytes().size());
+    } while (fill(read_bytes));
+    return true;
+  }
   // Reads more, at least `want` bytes in all when the file has them; false at the end of the file.
   bool fill(std::size_t want) {
     if (begin_ != 0) {
@@ -114,8 +134,10 @@ std::optional<segment_header> read_header(const std::string& path) {
 }  // namespace
 
 write_ahead_log::write_ahead_log(std::string dir, std::int64_t interval_ms)
-    : dir_(std::move(dir)), interval_ms_(interval_ms), covered_ms_(std::numeric_limits<std::int64_t>::min()),
-      newest_ms_(std::numeric_limits<std::int64_t>::min()) {
+    : dir_(std::move(dir)), interval_ms_(interval_ms),
+      stage_(static_cast<std::uint8_t*>(std::aligned_alloc(block_bytes, stage_bytes))),
+      covered_ms_(std::numeric_limits<std::int64_t>::min()), newest_ms_(std::numeric_limits<std::int64_t>::min()) {
+  if (!stage_) throw std::bad_alloc();
   const std::string what = fmt::format("write-ahead log {}", dir_);
   std::error_code ec;
   fs::create_directories(dir_, ec);
@@ -161,8 +183,13 @@ write_ahead_log::~write_ahead_log() {
     sync_cv_.notify_all();
     syncer_.join();
   }
-  for (const open_file& f : left_) ::close(f.fd);
-  if (out_.fd >= 0) ::close(out_.fd);
+  if (out_.fd >= 0) left_.push_back({out_.fd, out_.path, out_bytes_});
+  for (const open_file& f : left_) {
+    // A clean close drops the preallocated tail (a crash leaves it: replay ends at its zeros).
+    if (::ftruncate(f.fd, static_cast<off_t>(f.bytes)) != 0)
+      spdlog::warn("cannot cut the write-ahead log {} to its records: {}", f.path, std::strerror(errno));
+    ::close(f.fd);
+  }
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -178,6 +205,13 @@ void write_ahead_log::replay(replay_visitor& v) {
     f.consume(magic_bytes);  // checked with the header
     bool at_start = true;
     for (;;) {
+      // Zeros where a record would start: the padding of the last block written, or space preallocated.
+      if (f.bytes().size() >= record_header_bytes && all_zero(f.bytes().first(record_header_bytes))) {
+        const std::uint64_t end = f.offset();
+        if (f.rest_is_zero()) break;
+        cut(i, end, "bytes after the zero padding");
+        return;
+      }
       const parse_result r = parse_record(f.bytes());
       if (r.status == parse_status::incomplete) {
         const std::size_t have = f.bytes().size();
@@ -189,7 +223,7 @@ void write_ahead_log::replay(replay_visitor& v) {
           want = std::max<std::size_t>(want, record_header_bytes + size + record_trailer_bytes);
         }
         if (f.fill(want)) continue;
-        if (have == 0) break;  // the end of the segment
+        if (all_zero(f.bytes())) break;  // the end of the segment (or of its padding)
         cut(i, f.offset(), fmt::format("a torn record ({} bytes)", have));
         return;
       }
@@ -282,6 +316,8 @@ void write_ahead_log::sync_loop() {
       // Segments left behind first: replay cuts at the first torn one, so a newer one must not be
       // durable before them.
       for (const open_file& f : left) {
+        if (::ftruncate(f.fd, static_cast<off_t>(f.bytes)) != 0 && error.empty())
+          error = fmt::format("truncate {}: {}", f.path, std::strerror(errno));
         if (::fdatasync(f.fd) != 0 && error.empty()) error = fmt::format("fdatasync {}: {}", f.path, std::strerror(errno));
         ::close(f.fd);
       }
@@ -305,51 +341,96 @@ void write_ahead_log::open_segment(std::int64_t first_batch_ms, std::uint32_t fl
   const std::uint64_t seq = segments_.empty() ? 1 : segments_.back().seq + 1;
   const segment s{seq, dir_ + "/" + segment_name(seq), {first_batch_ms, interval_ms_, flags}};
   const std::string what = fmt::format("cannot write the write-ahead log {}", s.path);
-  unique_fd fd = open_or_fail(what, s.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, 0644);
-  std::string head(segment_magic, magic_bytes);
-  const std::string payload = segment_payload(s.header, carried);
-  append_record(head, kind::segment, {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()});
-  write_all(what, fd.get(), head, s.path);
+  constexpr int open_flags = O_WRONLY | O_CREAT | O_EXCL;
+  int fd = direct_ ? ::open(s.path.c_str(), open_flags | O_DIRECT | O_CLOEXEC, 0644) : -1;
+  if (direct_ && fd < 0 && errno == EINVAL) {
+    direct_ = false;
+    spdlog::warn("the file system of {} refuses O_DIRECT: the write-ahead log goes through the page cache", dir_);
+  }
+  if (fd < 0) fd = open_or_fail(what, s.path, open_flags, 0644).release();
   {
     // The sync thread makes the segment left behind, this one and its directory entry durable at the
     // next batch end; until then a power loss may tear them, and replay cuts there.
     std::lock_guard lock(sync_mutex_);
-    if (out_.fd >= 0) left_.push_back(out_);
-    synced_ = {fd.get(), s.path};
+    if (out_.fd >= 0) left_.push_back({out_.fd, out_.path, out_bytes_});
+    synced_ = {fd, s.path};
     write_from_ = write_to_ = 0;
     dir_changed_ = true;
   }
-  out_ = {fd.release(), s.path};
-  out_bytes_ = kicked_ = head.size();
+  out_ = {fd, s.path};
+  out_bytes_ = kicked_ = 0;
+  staged_ = 0;
+  stage_at_ = allocated_ = 0;
   segments_.push_back(s);
+  stage({reinterpret_cast<const std::uint8_t*>(segment_magic), magic_bytes});
+  const std::string payload = segment_payload(s.header, carried);
+  write_record(kind::segment, {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()});
 }
 
 void write_ahead_log::write_record(kind k, std::span<const std::uint8_t> payload) {
-  record_frame f = frame_record(k, payload);
-  iovec parts[3] = {{f.header, sizeof f.header}, {const_cast<std::uint8_t*>(payload.data()), payload.size()}, {f.trailer, sizeof f.trailer}};
-  iovec* next = parts;
-  int left = 3;
-  while (left > 0) {
-    const ssize_t n = ::writev(out_.fd, next, left);
+  const record_frame f = frame_record(k, payload);
+  stage(f.header);
+  stage(payload);
+  stage(f.trailer);
+  write_staged();
+}
+
+void write_ahead_log::stage(std::span<const std::uint8_t> bytes) {
+  while (!bytes.empty()) {
+    const std::size_t n = std::min(bytes.size(), stage_bytes - staged_);
+    std::memcpy(stage_.get() + staged_, bytes.data(), n);
+    staged_ += n;
+    bytes = bytes.subspan(n);
+    if (staged_ == stage_bytes) {
+      write_blocks(stage_bytes);
+      stage_at_ += stage_bytes;
+      staged_ = 0;
+    }
+  }
+}
+
+void write_ahead_log::write_staged() {
+  if (staged_ != 0) {
+    // Zeros pad the last block; the next append writes it again, longer.
+    const std::size_t padded = round_up(staged_, block_bytes);
+    std::memset(stage_.get() + staged_, 0, padded - staged_);
+    write_blocks(padded);
+    const std::size_t whole = staged_ / block_bytes * block_bytes;
+    if (whole != 0) {
+      std::memcpy(stage_.get(), stage_.get() + whole, staged_ - whole);
+      stage_at_ += whole;
+      staged_ -= whole;
+    }
+  }
+  out_bytes_ = stage_at_ + staged_;
+}
+
+void write_ahead_log::write_blocks(std::size_t bytes) {
+  const std::string what = "cannot write the write-ahead log";
+  if (stage_at_ + bytes > allocated_) {
+    const std::uint64_t to = round_up(stage_at_ + bytes, preallocate_bytes);
+    const int r = ::fallocate(out_.fd, 0, static_cast<off_t>(allocated_), static_cast<off_t>(to - allocated_));
+    if (r != 0 && errno != EOPNOTSUPP) throw_io_error(what, "fallocate", out_.path, errno);
+    allocated_ = r == 0 ? to : std::numeric_limits<std::uint64_t>::max();  // not supported: the writes allocate
+  }
+  for (std::size_t done = 0; done < bytes;) {
+    const ssize_t n = ::pwrite(out_.fd, stage_.get() + done, bytes - done, static_cast<off_t>(stage_at_ + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_io_error("cannot write the write-ahead log", "write", out_.path, errno);
-    auto done = static_cast<std::size_t>(n);
-    out_bytes_ += done;
-    while (left > 0 && done >= next->iov_len) {
-      done -= next->iov_len;
-      ++next;
-      --left;
+    if (n < 0 && errno == EINVAL && direct_) {
+      // Opened with O_DIRECT but refused at the write: the page cache takes the same blocks.
+      direct_ = false;
+      spdlog::warn("the file system of {} refuses O_DIRECT writes: the write-ahead log goes through the page cache", dir_);
+      if (::fcntl(out_.fd, F_SETFL, ::fcntl(out_.fd, F_GETFL) & ~O_DIRECT) != 0) throw_io_error(what, "fcntl", out_.path, errno);
+      continue;
     }
-    if (left > 0) {
-      next->iov_base = static_cast<std::uint8_t*>(next->iov_base) + done;
-      next->iov_len -= done;
-    }
+    if (n < 0) throw_io_error(what, "write", out_.path, errno);
+    done += static_cast<std::size_t>(n);
   }
 }
 
 void write_ahead_log::append_data(std::span<const std::uint8_t> bytes) {
   write_record(kind::data, bytes);
-  if (out_bytes_ - kicked_ >= writeback_bytes) {
+  if (!direct_ && out_bytes_ - kicked_ >= writeback_bytes) {
     kicked_ = out_bytes_;
     {
       std::lock_guard lock(sync_mutex_);

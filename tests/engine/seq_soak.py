@@ -97,7 +97,10 @@ class seq_server:
                 if self.drop.is_set():
                     self.drop.clear()
                     self.drops += 1
-                    conn.shutdown(socket.SHUT_WR)
+                    try:
+                        conn.shutdown(socket.SHUT_WR)
+                    except OSError:  # a kill closed it first: dropped all the same
+                        pass
                     return
                 if self.rate:
                     ahead = sent_lines / self.rate - (time.monotonic() - start)
@@ -127,13 +130,22 @@ def buffer_bound():
 
 
 def tear_log(wal_dir, rng, torn):
-    """Appends a torn record to the newest segment, as a crash in the middle of a write leaves: a data
-    record's header and part of its payload. Returns the segment torn; none when it is `torn` still
-    (the engine was killed again before its restart cut the tear)."""
+    """Writes a torn record after the last record of the newest segment (before the zeros of its last
+    block and preallocated space), as a crash in the middle of a write leaves: a data record's header
+    and part of its payload. Returns the segment torn; none when it is `torn` still (the engine was
+    killed again before its restart cut the tear)."""
     segments = sorted(f for f in os.listdir(wal_dir) if f.startswith("wal-")) if os.path.isdir(wal_dir) else []
     if not segments or segments[-1] == torn:
         return None
-    with open(os.path.join(wal_dir, segments[-1]), "ab") as f:
+    with open(os.path.join(wal_dir, segments[-1]), "r+b") as f:
+        end = 8  # the magic; then records of a u32 payload length, 4 more header bytes, payload, 8 check bytes
+        while True:
+            f.seek(end)
+            header = f.read(8)
+            if len(header) < 8 or header == bytes(8):
+                break
+            end += 16 + struct.unpack_from("<I", header)[0]
+        f.seek(end)
         f.write(struct.pack("<IB3x", 1000, 2) + os.urandom(rng.randint(0, 999)))
     return segments[-1]
 

@@ -1,6 +1,6 @@
 // The write-ahead log: records detect any torn or flipped byte; a log replayed after a crash gives the
 // engine the same batches, byte for byte, as the live run did, from any checkpoint on, across segment
-// rolls and trims; a torn tail is cut at the last whole record.
+// rolls and trims; a torn tail is cut at the last whole record, zeros after it end the log.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -186,6 +186,31 @@ TEST(Wal, RestartAfterRestartKeepsTheBatches) {
   ASSERT_FALSE(first.empty());
   // The first restart closed its batches after replaying: the second finds them logged.
   EXPECT_EQ(std::vector<batch>(again.begin(), again.begin() + static_cast<std::ptrdiff_t>(first.size())), first);
+  fs::remove_all(dir);
+}
+
+TEST(Wal, ZerosAfterTheLastRecordAreItsEndAndAnythingAfterThemIsCut) {
+  // A killed run leaves its last block's padding and the preallocated space: zeros, not a torn tail.
+  std::mt19937 rng(7);
+  const std::string dir = temp_dir("wcs-wal-zeros");
+  const std::vector<batch> live = run(dir, random_reads(rng, 40), 5000, 1000);
+  const std::string seg = segments(dir).front();
+  const auto size = fs::file_size(seg);
+  const fs::path copy = dir + "-copy";
+  fs::copy(dir, copy);
+  fs::resize_file(seg, size + 70000);
+  const std::vector<batch> replayed = run(dir, {}, 5000, 1000);
+  EXPECT_EQ(fs::file_size(seg), size + 70000) << "not cut";
+  EXPECT_EQ(replayed, run(copy.string(), {}, 5000, 1000));
+  EXPECT_FALSE(replayed.empty());
+  {
+    std::fstream f(seg, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size + 60000));
+    f.put('\x01');
+  }
+  run(dir, {}, 5000, 1000);
+  EXPECT_EQ(fs::file_size(seg), size) << "cut where the zeros start";
+  fs::remove_all(copy);
   fs::remove_all(dir);
 }
 
