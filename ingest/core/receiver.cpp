@@ -57,6 +57,7 @@ void receiver::seal_chunk(std::size_t cut) {
   if (discarding()) {
     ring_.release(buffer_);
   } else {
+    if (log_ != nullptr && !replaying_) log_->flush();  // logged before it can be counted
     out_.push({ingest_event::kind::chunk, buffer_, chunk_, cut, lines_, 0, std::chrono::steady_clock::now()});
   }
   batch_bytes_ += cut;
@@ -191,7 +192,7 @@ void receiver::run() {
       }
       const read_result r = read_more(deadline);
       if (r.status == read_status::data) {
-        if (log_ != nullptr) log_->append_data({chunk_ + filled_, r.bytes});  // before it can be counted
+        if (log_ != nullptr) log_->append_data({chunk_ + filled_, r.bytes});  // flushed before it can be counted
         on_data(r.bytes);
         source_.check();  // before a chunk holding unreadable (zeroed) bytes can be sealed
       } else if (r.status == read_status::closed) {

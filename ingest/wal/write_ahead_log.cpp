@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,8 +33,11 @@ constexpr std::uint64_t writeback_bytes = 4 << 20;
 
 // O_DIRECT's unit: buffer address, file offset and length are multiples of it.
 constexpr std::size_t block_bytes = 4096;
-// The staging buffer: one read (1 MiB at most) and its record fit.
+// The staging buffer: the held appends and one read (1 MiB at most) fit. One huge page, aligned to its
+// size: each O_DIRECT write pins the buffer's pages, and a huge page pins as one.
 constexpr std::size_t stage_bytes = 2 << 20;
+// Appends are held until this much is staged (or flush()).
+constexpr std::size_t hold_bytes = 1 << 20;
 // Segments grow by this much at a time (fallocate), so an append allocates no blocks.
 constexpr std::uint64_t preallocate_bytes = 64 << 20;
 
@@ -135,9 +139,10 @@ std::optional<segment_header> read_header(const std::string& path) {
 
 write_ahead_log::write_ahead_log(std::string dir, std::int64_t interval_ms)
     : dir_(std::move(dir)), interval_ms_(interval_ms),
-      stage_(static_cast<std::uint8_t*>(std::aligned_alloc(block_bytes, stage_bytes))),
+      stage_(static_cast<std::uint8_t*>(std::aligned_alloc(stage_bytes, stage_bytes))),
       covered_ms_(std::numeric_limits<std::int64_t>::min()), newest_ms_(std::numeric_limits<std::int64_t>::min()) {
   if (!stage_) throw std::bad_alloc();
+  ::madvise(stage_.get(), stage_bytes, MADV_HUGEPAGE);  // a hint: 4 KiB pages work too
   const std::string what = fmt::format("write-ahead log {}", dir_);
   std::error_code ec;
   fs::create_directories(dir_, ec);
@@ -368,11 +373,19 @@ void write_ahead_log::open_segment(std::int64_t first_batch_ms, std::uint32_t fl
 }
 
 void write_ahead_log::write_record(kind k, std::span<const std::uint8_t> payload) {
+  stage_record(k, payload);
+  write_staged();
+}
+
+void write_ahead_log::stage_record(kind k, std::span<const std::uint8_t> payload) {
   const record_frame f = frame_record(k, payload);
   stage(f.header);
   stage(payload);
   stage(f.trailer);
-  write_staged();
+}
+
+void write_ahead_log::flush() {
+  if (stage_at_ + staged_ != out_bytes_) write_staged();
 }
 
 void write_ahead_log::stage(std::span<const std::uint8_t> bytes) {
@@ -429,7 +442,8 @@ void write_ahead_log::write_blocks(std::size_t bytes) {
 }
 
 void write_ahead_log::append_data(std::span<const std::uint8_t> bytes) {
-  write_record(kind::data, bytes);
+  stage_record(kind::data, bytes);
+  if (stage_at_ + staged_ - out_bytes_ >= hold_bytes) write_staged();
   if (!direct_ && out_bytes_ - kicked_ >= writeback_bytes) {
     kicked_ = out_bytes_;
     {
@@ -440,7 +454,7 @@ void write_ahead_log::append_data(std::span<const std::uint8_t> bytes) {
   }
 }
 
-void write_ahead_log::append_connection_end() { write_record(kind::connection_end, {}); }
+void write_ahead_log::append_connection_end() { stage_record(kind::connection_end, {}); }
 
 void write_ahead_log::append_batch_end(std::int64_t batch_ms, std::span<const std::uint8_t> carried, bool after_cr_at_cut) {
   write_record(kind::batch_end, {reinterpret_cast<const std::uint8_t*>(&batch_ms), sizeof batch_ms});

@@ -4,7 +4,8 @@
 // go to the disk directly (O_DIRECT, past the page cache, whose copying and writeback cost more CPU than
 // the disk's own work): each append writes the 4 KiB blocks it touched, the last one padded with zeros
 // and written again by the next append, into space preallocated ahead; replay takes zeros after the
-// last record as the end. Where O_DIRECT is refused (tmpfs) the same blocks go through the page cache.
+// last record as the end. Appends are held (1 MiB at most) until the receiver is about to hand its
+// bytes on, so a killed process loses at most that and one read besides the socket buffers. Where O_DIRECT is refused (tmpfs) the same blocks go through the page cache.
 // A written block survives a killed process; for a power loss a thread of its own makes the log durable
 // (fdatasync) after each batch end, and syncs the segments left behind and the directory when a segment
 // rolls.
@@ -64,8 +65,11 @@ class write_ahead_log {
   // Opens a new segment for this run's appends; its first batch is the receiver's next batch.
   void start(std::int64_t first_batch_ms);
 
+  // Data and connection ends are held until 1 MiB is staged (fewer, larger writes: each costs the
+  // disk and the hypervisor a round trip) or flush() is called: call it before the bytes can be counted.
   void append_data(std::span<const std::uint8_t> bytes);
   void append_connection_end();
+  void flush();
   // Logs a batch end and has the log made durable. Then deletes the segments checkpoints hold and, when a
   // checkpoint holds a batch of the current segment, starts a new one with `carried`: the bytes already
   // logged that belong to the next batch (its open line), and whether the byte before them was a '\r'.
@@ -87,6 +91,7 @@ class write_ahead_log {
 
   void open_segment(std::int64_t first_batch_ms, std::uint32_t flags, std::span<const std::uint8_t> carried);
   void write_record(kind k, std::span<const std::uint8_t> payload);
+  void stage_record(kind k, std::span<const std::uint8_t> payload);
   // Staged appends: stage() copies bytes into the block-aligned buffer, writing it whenever it fills;
   // write_staged() writes the blocks staged so far (the last one zero-padded) and keeps that last block.
   void stage(std::span<const std::uint8_t> bytes);
@@ -110,7 +115,7 @@ class write_ahead_log {
   std::int64_t interval_ms_;
   int lock_fd_ = -1;
   open_file out_{-1, {}};        // the segment appended to
-  std::uint64_t out_bytes_ = 0;  // bytes written to it
+  std::uint64_t out_bytes_ = 0;  // bytes written to it (more may be staged)
   std::uint64_t kicked_ = 0;     // of which the sync thread was asked to start writing
   std::unique_ptr<std::uint8_t[], aligned_free> stage_;  // block-aligned, zeros past staged_
   std::size_t staged_ = 0;        // bytes in stage_, from file offset stage_at_ (a block boundary)

@@ -214,6 +214,31 @@ TEST_F(checkpoint_dir, a_failed_write_is_a_clear_error) {
   }
 }
 
+// Checkpoints are written on a thread of their own: a failed one fails the engine's next batch, and a
+// stream's end waits for its last checkpoint.
+TEST_F(checkpoint_dir, a_failed_background_write_fails_the_next_batch) {
+  stream_spec o;
+  o.batch_ms = 1000;
+  o.modes.add(mode::stateful);
+  o.checkpoint_dir = dir_.string();
+  o.checkpoint_every_ms = 1000;
+  o.start_ms = 5000;
+  view_setup setup = make_views(o, cpu_backend());
+  setup.checkpoint->batch_done(5000, setup.words);
+  setup.checkpoint->wait();
+  EXPECT_EQ(setup.checkpoint->written(), 1u);
+  fs::remove_all(dir_);
+  setup.checkpoint->batch_done(6000, setup.words);  // handed over: fails on the writer's thread
+  try {
+    setup.checkpoint->batch_done(7000, setup.words);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot write checkpoint"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(setup.checkpoint->stream_done(setup.words), std::runtime_error);
+  EXPECT_EQ(setup.checkpoint->written(), 1u);
+}
+
 // getOrCreate through make_views: the grid, the dictionary and the totals come back; a checkpoint made
 // with other parameters is refused.
 TEST_F(checkpoint_dir, make_views_resumes_the_grid_and_refuses_other_parameters) {

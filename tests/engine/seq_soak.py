@@ -121,12 +121,12 @@ class seq_server:
 
 def buffer_bound():
     """Bytes a killed stream can hold in flight: the sender's and receiver's socket buffers at their
-    largest (the engine asks for 4 MiB, which the kernel doubles up to rmem_max), and one read (1 MiB)
-    the engine had not logged yet."""
+    largest (the engine asks for 4 MiB, which the kernel doubles up to rmem_max), and what the engine
+    had read but not logged yet: one read (1 MiB) and the log's held appends (1 MiB)."""
     wmem = int(open("/proc/sys/net/ipv4/tcp_wmem").read().split()[2])
     rmem = int(open("/proc/sys/net/ipv4/tcp_rmem").read().split()[2])
     rmem_max = int(open("/proc/sys/net/core/rmem_max").read())
-    return wmem + max(rmem, 2 * min(4 << 20, rmem_max)) + (1 << 20)
+    return wmem + max(rmem, 2 * min(4 << 20, rmem_max)) + (2 << 20)
 
 
 def tear_log(wal_dir, rng, torn):
