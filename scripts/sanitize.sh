@@ -6,7 +6,7 @@
 #    ring, file source). Their threads are ours: Debian's oneTBB is not instrumented, so TSan reports
 #    races inside any TBB-scheduled code, which is why the multi-threaded engine tests are not run here.
 # Usage: scripts/sanitize.sh [--quick]
-#   --quick  ASan+UBSan on the subset CI runs (tokenizer, reducer, receiver, replay reader, checkpoint,
+#   --quick  ASan+UBSan on the subset CI runs (tokenizer, reducer, receiver, replay reader, checkpoint, WAL,
 #            the end-to-end stream and bad-input tests, the fuzz seeds); no TSan, to keep CI short.
 # Build directories: $WCS_ASAN_DIR (build-asan), $WCS_TSAN_DIR (build-tsan). Exits 77 when clang or
 # AVX2 is missing. scripts/fuzz.sh shares build-asan (sourcing this file for wcs_configure_asan).
@@ -64,7 +64,7 @@ jobs="$(nproc)"
 
 wcs_configure_asan
 if ((quick)); then
-  units=(tokenize_test cpu_reduce_test receiver_test file_source_test replay_test engine_checkpoint_test)
+  units=(tokenize_test cpu_reduce_test receiver_test file_source_test replay_test engine_checkpoint_test wal_test)
   cmake --build "$asan_dir" -j "$jobs" --target "${units[@]}" wcstream wcs-replay fuzz_tokenize fuzz_replay_json fuzz_checkpoint
   for t in "${units[@]}"; do
     echo "== asan+ubsan: $t"

@@ -422,9 +422,10 @@ void write_ahead_log::write_blocks(std::size_t bytes) {
   const std::string what = "cannot write the write-ahead log";
   if (stage_at_ + bytes > allocated_) {
     const std::uint64_t to = round_up(stage_at_ + bytes, preallocate_bytes);
-    const int r = ::fallocate(out_.fd, 0, static_cast<off_t>(allocated_), static_cast<off_t>(to - allocated_));
-    if (r != 0 && errno != EOPNOTSUPP) throw_io_error(what, "fallocate", out_.path, errno);
-    allocated_ = r == 0 ? to : std::numeric_limits<std::uint64_t>::max();  // not supported: the writes allocate
+    // Best effort: where it is not supported, or the disk (or RLIMIT_FSIZE) has less room left, the
+    // writes allocate, and fail only when the bytes themselves do not fit.
+    const bool done = ::fallocate(out_.fd, 0, static_cast<off_t>(allocated_), static_cast<off_t>(to - allocated_)) == 0;
+    allocated_ = done ? to : std::numeric_limits<std::uint64_t>::max();
   }
   for (std::size_t done = 0; done < bytes;) {
     const ssize_t n = ::pwrite(out_.fd, stage_.get() + done, bytes - done, static_cast<off_t>(stage_at_ + done));
