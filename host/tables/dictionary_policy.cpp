@@ -17,7 +17,7 @@ void dictionary_policy::sample(const dictionary& dict, const batch_table& batch)
   // Sampled by hash (its top 6 bits zero: 1 word in 64), so a word of two batches is in both samples.
   constexpr unsigned sample_shift = 58;
   std::vector<std::uint64_t> sample;
-  for (const std::uint32_t id : batch.ids) {
+  for (const std::uint32_t id : batch.host().ids) {
     if (const std::uint64_t h = dict.hash(id); h >> sample_shift == 0) sample.push_back(h);
   }
   std::sort(sample.begin(), sample.end());
@@ -34,7 +34,7 @@ std::vector<std::uint32_t> dictionary_policy::compact(dictionary& dict, const ba
   // emptied the dictionary, and voided the worker tables' ids, after every batch. When the vocabulary
   // moves on (a long tail of words seen once), starting empty costs less than carrying the words.
   if (reuse_ >= 0.5) {
-    for (const std::uint32_t id : batch.ids) live[id] = true;
+    for (const std::uint32_t id : batch.host().ids) live[id] = true;
   }
   const std::size_t before = dict.size();
   std::vector<std::uint32_t> remap;

@@ -32,8 +32,7 @@ using test::word_counts;
 batch_table host_copy(const batch_table& b) {
   batch_table c;
   c.batch_ms = b.batch_ms;
-  c.ids = b.ids;
-  c.counts = b.counts;
+  c.edit_host() = b.host();
   return c;
 }
 
@@ -52,10 +51,10 @@ TEST(GpuResident, BatchAppliesFromItsDeviceCopy) {
   batch_table batch;
   test::add_text(gpu, "a b b c c c\n");
   gpu.finish_batch(dict, batch);
-  ASSERT_NE(batch.resident, nullptr);
+  ASSERT_NE(batch.resident(), nullptr);
   // No host entries: only the device copy can give these counts.
   batch_table device_only;
-  device_only.resident = batch.resident;
+  device_only.set_resident(batch.resident());
   auto table = gpu.make_count_table();
   batch_table out;
   table->apply(device_only, +1);
@@ -67,7 +66,7 @@ TEST(GpuResident, BatchAppliesFromItsDeviceCopy) {
   EXPECT_EQ(to_map(out, dict), (word_counts{{"a", 1}, {"b", 2}, {"c", 3}}));
   table->apply(device_only, -1);
   table->collect(out, false);
-  EXPECT_TRUE(out.ids.empty());
+  EXPECT_EQ(out.size(), 0u);
   table->collect(out, true);
   EXPECT_EQ(to_map(out, dict), (word_counts{{"a", 0}, {"b", 0}, {"c", 0}}));
 }
@@ -111,10 +110,10 @@ TEST(GpuResident, TopSelectionGivesThePrintedRecords) {
     }
     counts.apply(ids, c, +1);
     batch_table all;
-    counts.collect(all.ids, all.counts, false);
+    counts.collect(all.edit_host().ids, all.edit_host().counts, false);
     for (const std::size_t num : {1u, 5u, 20u, 199u, 400u}) {
       batch_table top;
-      ASSERT_EQ(counts.collect_top(top.ids, top.counts, num, false), all.size());
+      ASSERT_EQ(counts.collect_top(top.edit_host().ids, top.edit_host().counts, num, false), all.size());
       EXPECT_EQ(top_of(top, dict, num), top_of(all, dict, num)) << round << " " << num;
     }
   }
@@ -166,9 +165,9 @@ TEST(GpuResident, WindowRingHoldsAndReleasesDeviceBatches) {
       test::add_text(gpu, random_batch(rng, 50));
       gpu.finish_batch(dict, batch);
       batch.batch_ms = 1000 * (b + 1);
-      if (b == 0) first = batch.resident;
+      if (b == 0) first = batch.resident();
       w.apply(batch);
-      ASSERT_EQ(w.device.retained().back().resident, batch.resident);  // shared, not copied
+      ASSERT_EQ(w.device.retained().back().resident(), batch.resident());  // shared, not copied
       EXPECT_EQ(w.device.retained().size(), std::min<std::size_t>(b + 1, 3));
       EXPECT_EQ(first.expired(), b >= 3) << "the first batch leaves the ring after three more";
       w.expect_same(dict);
@@ -199,7 +198,7 @@ TEST(GpuResident, CompactionDropsStaleDeviceCopies) {
       ASSERT_LT(dict.size(), before);
       w.device.remap(remap, dict.size());
       w.host.remap(remap, dict.size());
-      for (const batch_table& r : w.device.retained()) EXPECT_EQ(r.resident, nullptr);
+      for (const batch_table& r : w.device.retained()) EXPECT_EQ(r.resident(), nullptr);
       w.expect_same(dict);
     }
   }
