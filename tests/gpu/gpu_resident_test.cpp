@@ -1,19 +1,28 @@
 // The CUDA backend's device-resident batches on the host executor: batch tables applied where the
 // backend made them, a window's ring holding them (and letting them go), dictionary compaction and
-// checkpoints with resident batches, and the top-num selection that sends sinks only what can place.
+// checkpoints with resident batches, the top-num selection that sends sinks only what can place, and
+// what crosses back to the host per batch (host_exec counts the bytes).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "host/backend/counter_backend.hpp"
+#include "host/backend/cpu_backend.hpp"
 #include "host/checkpoint/checkpoint_format.hpp"
 #include "host/engine/view_records.hpp"
 #include "host/engine/window_view.hpp"
+#include "host/sink/pprint_sink.hpp"
+#include "host/sink/text_file_sink.hpp"
 #include "host/sink/record_order.hpp"
 #include "kernels/common/host_exec.hpp"
 #include "kernels/cuda/dense_counts.hpp"
@@ -257,6 +266,147 @@ TEST(GpuResident, ViewRecordsFetchEachPartOnce) {
   const batch_table& top = on_host.top(2);
   EXPECT_EQ(top.size(), 6u);  // a host table hands over all of it
   EXPECT_EQ(&on_host.all(), &top);  // ... once
+}
+
+// What a batch end costs device-to-host, for a batch of `distinct` words the device already has ids
+// for (plus the batch's chunk: its counters are read once per chunk too).
+std::uint64_t known_batch_bytes(host_gpu_backend& gpu, dictionary& dict, std::size_t distinct) {
+  std::string text;
+  for (std::size_t i = 0; i < distinct; ++i) text += "w" + std::to_string(i) + (i % 10 == 9 ? "\n" : " ");
+  test::add_text(gpu, text + "\n");
+  batch_table batch;
+  gpu.finish_batch(dict, batch);  // the words get their ids
+  const std::uint64_t before = gpu.counter().exec().downloaded_bytes();
+  test::add_text(gpu, text + "\n");
+  gpu.finish_batch(dict, batch);
+  const std::uint64_t bytes = gpu.counter().exec().downloaded_bytes() - before;
+  EXPECT_EQ(batch.size(), distinct);
+  auto totals = gpu.make_count_table();
+  totals->apply(batch, +1);  // from the device copy: nothing comes back
+  EXPECT_EQ(gpu.counter().exec().downloaded_bytes() - before, bytes);
+  return bytes;
+}
+
+TEST(GpuResident, BatchOfKnownWordsBringsBackConstantBytes) {
+  host_gpu_backend gpu("host-gpu", 1 << 6);
+  dictionary dict;
+  const std::uint64_t few = known_batch_bytes(gpu, dict, 10);
+  const std::uint64_t many = known_batch_bytes(gpu, dict, 5000);
+  EXPECT_EQ(few, many) << "the known words' ids and counts stayed on the device";
+  // The word counter's counters, read twice for the chunk and once at the batch's end, then the number
+  // of fresh words and the largest known id.
+  EXPECT_EQ(many, 3 * sizeof(cuda::pass_counters) + 2 * sizeof(std::uint32_t));
+  // A fresh word costs its bytes and their offsets (no entry of the known words comes with it).
+  test::add_text(gpu, "w1 w2 w3 fresh\n");
+  batch_table batch;
+  const std::uint64_t before = gpu.counter().exec().downloaded_bytes();
+  gpu.finish_batch(dict, batch);
+  EXPECT_EQ(gpu.counter().exec().downloaded_bytes() - before, few + 2 * sizeof(std::uint64_t) + 5);
+  EXPECT_EQ(to_map(batch, dict), (word_counts{{"w1", 1}, {"w2", 1}, {"w3", 1}, {"fresh", 1}}));
+}
+
+TEST(GpuResident, HostCopyIsFetchedOnceOnDemand) {
+  host_gpu_backend gpu("host-gpu", 1 << 6);
+  dictionary dict;
+  batch_table batch;
+  test::add_text(gpu, "a b b c c c\n");
+  gpu.finish_batch(dict, batch);
+  const std::uint64_t before = gpu.counter().exec().downloaded_bytes();
+  EXPECT_EQ(batch.size(), 3u);
+  EXPECT_EQ(gpu.counter().exec().downloaded_bytes(), before) << "the size is known without a copy";
+  EXPECT_EQ(to_map(batch, dict), (word_counts{{"a", 1}, {"b", 2}, {"c", 3}}));
+  const std::uint64_t fetched = gpu.counter().exec().downloaded_bytes() - before;
+  EXPECT_EQ(fetched, 3 * (sizeof(std::uint32_t) + sizeof(std::uint64_t)));
+  EXPECT_EQ(to_map(batch, dict).size(), 3u);
+  EXPECT_EQ(gpu.counter().exec().downloaded_bytes() - before, fetched) << "fetched once";
+  ASSERT_NE(batch.resident(), nullptr) << "the device copy stays for the count tables";
+  batch.edit_host();
+  EXPECT_EQ(batch.resident(), nullptr) << "an edited host copy no longer matches the device's";
+}
+
+// What pprint(num) prints and --output writes for a run of stateless batches through `b`.
+struct sink_outputs {
+  std::string printed;
+  std::string written;
+};
+
+sink_outputs stateless_outputs(backend& b, const std::vector<std::string>& batches, std::size_t num) {
+  char* text = nullptr;
+  std::size_t bytes = 0;
+  std::FILE* out = ::open_memstream(&text, &bytes);
+  std::string dir = (std::filesystem::temp_directory_path() / "wcs-resident-XXXXXX").string();
+  EXPECT_NE(::mkdtemp(dir.data()), nullptr);
+  pprint_sink pprint(out, num);
+  text_file_sink files(dir + "/wc", false);
+  dictionary dict;
+  stateless_view view;
+  batch_table batch;
+  batch_table top_scratch;
+  batch_table all_scratch;
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    test::add_text(b, batches[i]);
+    b.finish_batch(dict, batch);
+    batch.batch_ms = 1000 * static_cast<std::int64_t>(i + 1);
+    view.apply(batch);
+    const view_records records(view, top_scratch, all_scratch);
+    const view_output o{batch.batch_ms, mode::stateless, records, dict};
+    pprint.write(o);
+    files.write(o);
+  }
+  std::fclose(out);
+  sink_outputs r{std::string(text, bytes), {}};
+  std::free(text);
+  std::vector<std::filesystem::path> parts;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) parts.push_back(e.path());
+  }
+  std::sort(parts.begin(), parts.end());
+  for (const auto& p : parts) {
+    std::ostringstream part;
+    part << std::ifstream(p).rdbuf();
+    r.written += p.lexically_relative(dir).string() + ":\n" + part.str();
+  }
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
+TEST(GpuResident, StatelessPprintAndOutputSameAsCpuBackend) {
+  std::mt19937_64 rng(11);
+  std::vector<std::string> batches;
+  for (int b = 0; b < 6; ++b) batches.push_back(random_batch(rng, b % 2 == 0 ? 30 : 300));
+  batches.push_back("");  // an empty batch
+  for (const std::size_t num : {std::size_t{0}, std::size_t{3}, std::size_t{10}, std::size_t{1000}}) {
+    SCOPED_TRACE(num);
+    host_gpu_backend gpu("host-gpu", 1 << 6);
+    cpu_backend cpu;
+    const sink_outputs on_gpu = stateless_outputs(gpu, batches, num);
+    const sink_outputs on_cpu = stateless_outputs(cpu, batches, num);
+    EXPECT_EQ(on_gpu.printed, on_cpu.printed);
+    EXPECT_EQ(on_gpu.written, on_cpu.written);
+    EXPECT_NE(on_cpu.written.find("part-00000"), std::string::npos);
+  }
+}
+
+TEST(GpuResident, StatelessTopBringsBackOnlyWhatCanPlace) {
+  host_gpu_backend gpu("host-gpu", 1 << 6);
+  dictionary dict;
+  std::string text = "top top top second second\n";
+  for (int i = 0; i < 1000; ++i) text += "w" + std::to_string(i) + "\n";
+  test::add_text(gpu, text);
+  batch_table batch;
+  gpu.finish_batch(dict, batch);
+  stateless_view view;
+  view.apply(batch);
+  batch_table top_scratch;
+  batch_table all_scratch;
+  const view_records records(view, top_scratch, all_scratch);
+  const std::uint64_t before = gpu.counter().exec().downloaded_bytes();
+  const batch_table& top = records.top(2);
+  EXPECT_EQ(records.size(), 1002u);
+  EXPECT_EQ(to_map(top, dict), (word_counts{{"top", 3}, {"second", 2}}));
+  // Two entries, the threshold and the selection's length: far from the batch's 1002 entries.
+  EXPECT_LT(gpu.counter().exec().downloaded_bytes() - before, 64u);
+  EXPECT_EQ(records.all().size(), 1002u);
 }
 
 }  // namespace
