@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -23,6 +24,7 @@
 #include "host/engine/window_view.hpp"
 #include "host/sink/pprint_sink.hpp"
 #include "host/sink/text_file_sink.hpp"
+#include "host/tables/dictionary_policy.hpp"
 #include "host/sink/record_order.hpp"
 #include "kernels/common/host_exec.hpp"
 #include "kernels/cuda/dense_counts.hpp"
@@ -407,6 +409,55 @@ TEST(GpuResident, StatelessTopBringsBackOnlyWhatCanPlace) {
   // Two entries, the threshold and the selection's length: far from the batch's 1002 entries.
   EXPECT_LT(gpu.counter().exec().downloaded_bytes() - before, 64u);
   EXPECT_EQ(records.all().size(), 1002u);
+}
+
+// Words prefix + [from, to), ten to a line.
+std::string numbered_words(const std::string& prefix, int from, int to) {
+  std::string s;
+  for (int i = from; i < to; ++i) s += prefix + std::to_string(i) + (i % 10 == 9 ? "\n" : " ");
+  return s + "\n";
+}
+
+// The engine's dictionary policy over two batches, the second calling for a compaction; returns the
+// dictionary's size after it. The stream reuses most of its vocabulary (38k of the second batch's 64k
+// words), so the compaction keeps the second batch's words and drops the first's others. `downloaded`
+// counts the bytes copied back to the host (by sampling, by the compaction) when given.
+struct policy_run {
+  std::size_t compacted = 0;
+  std::uint64_t sampling_bytes = 0;
+  std::uint64_t compaction_bytes = 0;
+};
+
+policy_run run_policy(backend& b, const std::function<std::uint64_t()>& downloaded = [] { return std::uint64_t{0}; }) {
+  policy_run r;
+  dictionary dict;
+  dictionary_policy policy;
+  batch_table batch;
+  for (const std::string& text : {numbered_words("w", 0, 40000), numbered_words("w", 2000, 40000) + numbered_words("v", 0, 26000)}) {
+    test::add_text(b, text);
+    b.finish_batch(dict, batch);
+    const std::uint64_t before = downloaded();
+    policy.sample(dict, batch);
+    r.sampling_bytes += downloaded() - before;
+  }
+  EXPECT_TRUE(policy.due(dict));
+  std::vector<bool> live(dict.size(), false);
+  const std::uint64_t before = downloaded();
+  EXPECT_FALSE(policy.compact(dict, batch, live).empty());
+  r.compaction_bytes = downloaded() - before;
+  r.compacted = dict.size();
+  return r;
+}
+
+TEST(GpuResident, DictionaryPolicySamplesDeviceBatchesOnlyForACompaction) {
+  host_gpu_backend gpu("host-gpu", 1 << 10);
+  const policy_run on_gpu = run_policy(gpu, [&] { return gpu.counter().exec().downloaded_bytes(); });
+  cpu_backend cpu;
+  EXPECT_EQ(on_gpu.compacted, run_policy(cpu).compacted);
+  EXPECT_EQ(on_gpu.compacted, 64000u);
+  EXPECT_EQ(on_gpu.sampling_bytes, 0u);
+  // Both batches (40k and 64k entries of 12 bytes) once each: the second's copy serves the compaction too.
+  EXPECT_EQ(on_gpu.compaction_bytes, (40000u + 64000u) * 12);
 }
 
 }  // namespace
