@@ -232,7 +232,15 @@ TEST(GpuResident, CheckpointOfResidentBatchesRestores) {
     running.apply(batch);
   }
   const checkpoint_params params{1000, 4, 3000, 1000, true, true};
-  checkpoint_state s = decode_checkpoint(encode_checkpoint({params, 0, 5000}, dict, {nullptr, &running.sums(), &running.retained()}));
+  auto encode = [&] { return encode_checkpoint({params, 0, 5000}, dict, {nullptr, &running.sums(), &running.retained()}); };
+  std::size_t retained_entries = 0;
+  for (const batch_table& r : running.retained()) retained_entries += r.size();
+  const std::uint64_t before = gpu.counter().exec().downloaded_bytes();
+  const std::string image = encode();
+  EXPECT_EQ(gpu.counter().exec().downloaded_bytes() - before, retained_entries * 12) << "each retained batch copied back";
+  EXPECT_EQ(encode(), image);
+  EXPECT_EQ(gpu.counter().exec().downloaded_bytes() - before, retained_entries * 12) << "... once";
+  checkpoint_state s = decode_checkpoint(image);
   window_view restored(gpu.make_count_table(), spec);
   restored.restore(s.sums.counts, s.sums.touched, std::move(s.retained));
   for (int b = 5; b < 9; ++b) {  // the restored ring leaves by upload, the running one on the device
