@@ -52,6 +52,7 @@ Example: python3 bench/throughput.py --build build --corpus corpus/kjv.txt --run
 """
 import argparse
 import collections
+import concurrent.futures
 import json
 import mmap
 import multiprocessing
@@ -439,24 +440,23 @@ def paired_cost(with_, without, rng, resamples=10000):
 def ui_instructions(wcstream, replay, text, corpus, plain, modes, batch_lines):
     """{mode: (instructions with the live view, with --no-ui)} under Callgrind as perf_gate counts them: one
     thread (with two, TBB's spin-waits move the count by a few percent from run to run), the corpus once
-    (socket mode: sent once). {} without Valgrind or AVX2."""
+    (socket mode: sent once), the runs in parallel. {} without Valgrind or AVX2."""
     if shutil.which("valgrind") is None or not perf_gate.cpu_has(perf_gate.CPU_FLAGS):
         return {}
-    counted = {}
-    with tempfile.TemporaryDirectory(prefix="wcs-bench-callgrind-") as work:
-        for mode in modes:
-            for ui in (["--ui-port", "0"], ["--no-ui"]):
-                cmd = [wcstream, "--threads", "1", "--batch-lines", str(batch_lines)] + ui
-                server = None
-                if mode == "file":
-                    cmd += ["--file", text]
-                else:
-                    server, port = start_replay(replay, corpus, 1, plain)
-                    cmd += ["--host", "127.0.0.1", "--port", str(port), "--exit-on-eof"]
-                counted.setdefault(mode, []).append(perf_gate.callgrind(cmd, work, mode, False))
-                if server:
-                    server.wait()
-    return counted
+
+    def count(mode, ui, work):
+        cmd = [wcstream, "--threads", "1", "--batch-lines", str(batch_lines)] + ui
+        if mode == "file":
+            return perf_gate.callgrind(cmd + ["--file", text], work, mode + ui[0], False)
+        server, port = start_replay(replay, corpus, 1, plain)
+        counted = perf_gate.callgrind(cmd + ["--host", "127.0.0.1", "--port", str(port), "--exit-on-eof"], work, mode + ui[0], False)
+        server.wait()
+        return counted
+
+    with tempfile.TemporaryDirectory(prefix="wcs-bench-callgrind-") as work, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        runs = {mode: [pool.submit(count, mode, ui, work) for ui in (["--ui-port", "0"], ["--no-ui"])] for mode in modes}
+        return {mode: [run.result() for run in pair] for mode, pair in runs.items()}
 
 
 def batch_medians(runs, shown=4):
