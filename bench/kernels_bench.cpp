@@ -182,7 +182,8 @@ BENCHMARK(BM_merge_known_words)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->
 
 // updateStateByKey / window step: count_table += batch, -= batch (keys/s).
 void BM_table_update(benchmark::State& state) {
-  batch_table batch;
+  batch_table table;
+  host_entries& batch = table.edit_host();
   const auto keys = static_cast<std::uint32_t>(state.range(0));
   std::mt19937 rng(3);
   for (std::uint32_t i = 0; i < keys; ++i) {
@@ -192,10 +193,10 @@ void BM_table_update(benchmark::State& state) {
   std::sort(batch.ids.begin(), batch.ids.end());
   batch.ids.erase(std::unique(batch.ids.begin(), batch.ids.end()), batch.ids.end());
   batch.counts.resize(batch.ids.size());
-  auto table = make_host_count_table();
+  auto counts = make_host_count_table();
   for (auto _ : state) {
-    table->apply(batch, +1);
-    table->apply(batch, -1);
+    counts->apply(table, +1);
+    counts->apply(table, -1);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch.size() * 2));
 }

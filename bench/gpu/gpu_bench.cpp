@@ -160,7 +160,8 @@ std::vector<word_counts> batch_tables(wcs::backend& b, const corpus& c, std::siz
   auto close = [&] {
     b.finish_batch(dict, out);
     word_counts& t = tables.emplace_back();
-    for (std::size_t i = 0; i < out.size(); ++i) t.emplace(dict.word(out.ids[i]), out.counts[i]);
+    const wcs::host_entries& e = out.host();
+    for (std::size_t i = 0; i < e.size(); ++i) t.emplace(dict.word(e.ids[i]), e.counts[i]);
   };
   std::size_t in_batch = 0;
   for (const auto& chunk : c.chunks) {

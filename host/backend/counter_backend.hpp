@@ -16,10 +16,29 @@ namespace wcs {
 
 // A batch's entries where the backend computes (Entries: the word counter's and count table's type).
 template <class Entries>
-class resident_entries final : public resident_batch {
+class resident_entries : public resident_batch {
  public:
-  explicit resident_entries(Entries e) : entries(std::move(e)) {}
+  resident_entries(Entries e, std::size_t size) : entries(std::move(e)), size_(size) {}
+  std::size_t size() const override { return size_; }
   Entries entries;
+
+ private:
+  std::size_t size_;
+};
+
+// ... made by a Counter, which copies them back on demand (so they must not outlive it).
+template <class Counter>
+class counter_entries final : public resident_entries<typename Counter::entries> {
+ public:
+  counter_entries(Counter& counter, typename Counter::entries e, std::size_t size)
+      : resident_entries<typename Counter::entries>(std::move(e), size), counter_(counter) {}
+  void download(host_entries& out) const override { counter_.download(this->entries, out.ids, out.counts); }
+  void download_top(std::size_t num, host_entries& out) const override {
+    counter_.download_top(this->entries, num, out.ids, out.counts);
+  }
+
+ private:
+  Counter& counter_;
 };
 
 // A count_table over Counts (the dense_counts interface). A batch the backend left in device memory is
@@ -31,17 +50,23 @@ class dense_count_table final : public count_table {
   explicit dense_count_table(CountsArgs&&... args) : counts_(std::forward<CountsArgs>(args)...) {}
 
   void apply(const batch_table& batch, int sign) override {
-    if (const auto* r = dynamic_cast<const resident_entries<typename Counts::entries>*>(batch.resident.get())) {
+    if (const auto* r = dynamic_cast<const resident_entries<typename Counts::entries>*>(batch.resident().get())) {
       counts_.apply(r->entries, sign);
     } else {
-      counts_.apply(batch.ids, batch.counts, sign);
+      counts_.apply(batch.host().ids, batch.host().counts, sign);
     }
   }
 
-  void collect(batch_table& out, bool keep_zero) const override { counts_.collect(out.ids, out.counts, keep_zero); }
+  void collect(batch_table& out, bool keep_zero) const override {
+    out.clear();
+    host_entries& e = out.edit_host();
+    counts_.collect(e.ids, e.counts, keep_zero);
+  }
 
   std::size_t collect_top(batch_table& out, std::size_t num, bool keep_zero) const override {
-    return counts_.collect_top(out.ids, out.counts, num, keep_zero);
+    out.clear();
+    host_entries& e = out.edit_host();
+    return counts_.collect_top(e.ids, e.counts, num, keep_zero);
   }
 
   void mark_live(std::vector<bool>& live, bool keep_zero) const override {
@@ -71,7 +96,8 @@ class dense_count_table final : public count_table {
 // A backend over Counter (the word_counter interface): words the device table has no id for travel to
 // the host once, are interned in the dictionary, and their ids go back to the device, where they stay
 // until the dictionary is renumbered (cached_ids). Each batch table comes with its entries left in
-// device memory (batch_table::resident), which this backend's count tables apply without an upload.
+// device memory (batch_table::resident), which this backend's count tables apply without an upload;
+// its host copy is made only when a reader asks (batch_table::host).
 template <class Counter, class Counts>
 class counter_backend final : public backend {
  public:
@@ -85,18 +111,14 @@ class counter_backend final : public backend {
 
   std::uint64_t finish_batch(dictionary& dict, batch_table& out) override {
     counter_.collect_batch(ids_.void_for(dict), result_);
-    if (result_.fresh != 0) {
-      for (std::size_t t = 0; t < result_.ids.size(); ++t) {
-        if (result_.ids[t] != cuda::no_id) continue;
-        const std::uint64_t begin = result_.offsets[t];
-        result_.ids[t] = dict.intern(std::string_view(result_.bytes.data() + begin, result_.offsets[t + 1] - begin));
-      }
+    fresh_ids_.resize(result_.fresh);
+    for (std::size_t k = 0; k < result_.fresh; ++k) {
+      const std::uint64_t begin = result_.offsets[k];
+      fresh_ids_[k] = dict.intern(std::string_view(result_.bytes.data() + begin, result_.offsets[k + 1] - begin));
     }
-    out.resident = std::make_shared<resident_entries<typename Counter::entries>>(counter_.settle_batch(result_.ids, dict.size()));
+    out.set_resident(std::make_shared<counter_entries<Counter>>(counter_, counter_.settle_batch(fresh_ids_, dict.size()),
+                                                                result_.entries));
     ids_.refresh(dict);
-    // collect_batch resizes and overwrites both next time: hand them over instead of copying.
-    out.ids.swap(result_.ids);
-    out.counts.swap(result_.counts);
     return result_.words;
   }
 
@@ -110,6 +132,7 @@ class counter_backend final : public backend {
   std::string name_;
   Counter counter_;
   cuda::batch_result result_;
+  std::vector<std::uint32_t> fresh_ids_;  // the dictionary's ids for result_'s fresh words
   cached_ids ids_;  // the device table's ids
 };
 

@@ -20,8 +20,9 @@ namespace wcs {
 //  3. merge the rest in order, interning the words the lookup did not find.
 // Only table 0's task writes `out` during the drain, so it merges its known words there at once, and
 // interns its unknown ones when a list gains nothing (see plan_drain).
-std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& out) {
-  out.clear();
+std::uint64_t cpu_backend::finish_batch(dictionary& dict, batch_table& table) {
+  table.clear();
+  host_entries& out = table.edit_host();
   const std::uint64_t words_before = reducer_.drained_words();
   const bool renumbered = ids_.void_for(dict);
   if (dict.size() == 0 && !renumbered && reducer_.tables() > 1) return finish_first_batch(dict, out);
@@ -53,7 +54,7 @@ cpu_backend::drain_plan cpu_backend::plan_drain(const dictionary& dict, bool ren
   return plan;
 }
 
-void cpu_backend::reserve_for(const drain_plan& plan, dictionary& dict, batch_table& out) {
+void cpu_backend::reserve_for(const drain_plan& plan, dictionary& dict, host_entries& out) {
   drained_.resize(reducer_.tables());
   const cpu_reducer::held_words held = reducer_.held();
   // Room for the ids table 0 can add (at most its words).
@@ -71,7 +72,7 @@ void cpu_backend::reserve_for(const drain_plan& plan, dictionary& dict, batch_ta
   }
 }
 
-void cpu_backend::drain_tables(const drain_plan& plan, dictionary& dict, batch_table& out) {
+void cpu_backend::drain_tables(const drain_plan& plan, dictionary& dict, host_entries& out) {
   reducer_.drain([&](std::size_t t, std::string_view word, std::uint32_t& id, std::uint64_t count) {
     const bool unknown = plan.renumbered || id == local_word_table::no_id;
     if (!unknown) {
@@ -89,7 +90,7 @@ void cpu_backend::drain_tables(const drain_plan& plan, dictionary& dict, batch_t
   });
 }
 
-void cpu_backend::merge_listed(table_counts& table, dictionary& dict, batch_table& out) {
+void cpu_backend::merge_listed(table_counts& table, dictionary& dict, host_entries& out) {
   auto& unknown = table.unknown_ids;
   // A lookup costs more than a merge: tasks look up, and add the words `out` already holds (count
   // zeroed: done).
@@ -113,7 +114,7 @@ void cpu_backend::merge_listed(table_counts& table, dictionary& dict, batch_tabl
   table.known_ids.clear();
 }
 
-std::uint64_t cpu_backend::finish_first_batch(dictionary& dict, batch_table& out) {
+std::uint64_t cpu_backend::finish_first_batch(dictionary& dict, host_entries& out) {
   // No lookup can find a word here, and each table holds only this batch's words. Tasks share the
   // batch end table by table, over slot ranges: a word of table t that an earlier table holds takes
   // that table's id, and the others are numbered in table and slot order (the order a serial drain

@@ -39,12 +39,12 @@ class cpu_backend final : public backend {
     bool lists_unknown(std::size_t t) const { return t != 0 || !table0_interns; }
   };
   drain_plan plan_drain(const dictionary& dict, bool renumbered) const;
-  void reserve_for(const drain_plan& plan, dictionary& dict, batch_table& out);
-  void drain_tables(const drain_plan& plan, dictionary& dict, batch_table& out);
+  void reserve_for(const drain_plan& plan, dictionary& dict, host_entries& out);
+  void drain_tables(const drain_plan& plan, dictionary& dict, host_entries& out);
   // Looks up and merges the words one table listed, then its known ids.
-  void merge_listed(table_counts& table, dictionary& dict, batch_table& out);
+  void merge_listed(table_counts& table, dictionary& dict, host_entries& out);
   // Adds `count` to id's entry in `out`, appending the entry when new.
-  void merge(batch_table& out, std::uint32_t id, std::uint64_t count) {
+  void merge(host_entries& out, std::uint32_t id, std::uint64_t count) {
     std::uint32_t& slot = slot_of_id_[id];
     if (slot == 0) {
       out.ids.push_back(id);
@@ -58,7 +58,7 @@ class cpu_backend final : public backend {
   // finish_batch when the dictionary is empty and no worker table holds an id (a stream's first batch),
   // with several worker tables: tasks share it. One table interns serially, which costs less than the
   // shared path's extra pass and atomic index claims.
-  std::uint64_t finish_first_batch(dictionary& dict, batch_table& out);
+  std::uint64_t finish_first_batch(dictionary& dict, host_entries& out);
   // Sizes slot_of_id_ for every id below `ids`.
   void make_room_for_ids(std::size_t ids);
 

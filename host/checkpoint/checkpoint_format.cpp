@@ -87,23 +87,25 @@ table_image get_table(reader& r, std::size_t dictionary_size) {
   return image;
 }
 
-void put_batch(writer& w, const batch_table& b) {
-  w.put<std::int64_t>(b.batch_ms);
+void put_batch(writer& w, const batch_table& batch) {
+  const host_entries& b = batch.host();  // a retained batch in device memory is copied back once
+  w.put<std::int64_t>(batch.batch_ms);
   w.put<std::uint64_t>(b.size());
   w.put_array(b.ids.data(), b.size());
   w.put_array(b.counts.data(), b.size());
 }
 
 batch_table get_batch(reader& r, std::size_t dictionary_size) {
-  batch_table b;
-  b.batch_ms = r.get<std::int64_t>();
+  batch_table batch;
+  batch.batch_ms = r.get<std::int64_t>();
+  host_entries& b = batch.edit_host();
   const auto n = r.get<std::uint64_t>();
   r.get_array(b.ids, n);
   r.get_array(b.counts, n);
   for (const std::uint32_t id : b.ids) {
     if (id >= dictionary_size) throw checkpoint_error("a retained batch holds an id outside the dictionary");
   }
-  return b;
+  return batch;
 }
 
 void put_params(writer& w, const checkpoint_params& p) {

@@ -27,7 +27,7 @@ class view {
 
   // The entries of that output that may be among its first `num` records in record order (see
   // count_table::collect_top), the same way; `records` is set to how many records the output holds.
-  // All of them unless the view's table lives in device memory.
+  // All of them unless the view's table (or batch) lives in device memory.
   virtual const batch_table& output_top(std::size_t /*num*/, batch_table& scratch, std::size_t& records) const {
     const batch_table& all = output(scratch);
     records = all.size();
@@ -51,6 +51,11 @@ class stateless_view final : public view {
     return true;
   }
   const batch_table& output(batch_table&) const override { return *last_; }
+  // A batch left in device memory sends only the entries that can place.
+  const batch_table& output_top(std::size_t num, batch_table& scratch, std::size_t& records) const override {
+    records = last_->size();
+    return last_->top(num, scratch);
+  }
   void mark_live(std::vector<bool>&) const override {}
   void remap(std::span<const std::uint32_t>, std::size_t) override {}
 

@@ -18,11 +18,8 @@ bool window_view::apply(const batch_table& batch) {
     sums_->apply(batch, +1);
     if (full) sums_->apply(leaving, -1);
   }
-  // The leaving table's buffers hold the entering copy; the backend's copy is shared, not copied.
-  leaving.batch_ms = batch.batch_ms;
-  leaving.ids.assign(batch.ids.begin(), batch.ids.end());
-  leaving.counts.assign(batch.counts.begin(), batch.counts.end());
-  leaving.resident = batch.resident;
+  // The leaving table's buffers hold the entering copy; the backend's device copy is shared, not copied.
+  leaving.assign(batch);
   retained_.push_back(std::move(leaving));
 
   const bool due = spec_.clock.period_ends(batch.batch_ms, spec_.slide_ms);
@@ -48,17 +45,17 @@ const batch_table& window_view::output_top(std::size_t num, batch_table& scratch
 void window_view::mark_live(std::vector<bool>& live) const {
   sums_->mark_live(live, spec_.keep_zero);
   for (const batch_table& b : retained_) {
-    for (const std::uint32_t id : b.ids) live[id] = true;
+    for (const std::uint32_t id : b.host().ids) live[id] = true;
   }
 }
 
 void window_view::remap(std::span<const std::uint32_t> old_to_new, std::size_t new_size) {
   sums_->remap(old_to_new, new_size);
-  // The retained batches' ids were all marked live. Their device copies keep the old ids: dropped, so
-  // these batches are uploaded (once each) when they leave the window or it is recomputed.
+  // The retained batches' ids were all marked live (which fetched their host copies). Their device
+  // copies keep the old ids: dropped, so these batches are uploaded (once each) when they leave the
+  // window or it is recomputed.
   for (batch_table& b : retained_) {
-    for (std::uint32_t& id : b.ids) id = old_to_new[id];
-    b.resident.reset();
+    for (std::uint32_t& id : b.edit_host().ids) id = old_to_new[id];
   }
 }
 

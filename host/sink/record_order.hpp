@@ -21,9 +21,10 @@ inline void order_records(std::vector<word_count>& records) { std::sort(records.
 // pprint shows, without building a record for every word: a word is looked up only when its count
 // could still place it (the kept records are a heap whose front is the last of them).
 template <class WordOf>
-void top_records(const batch_table& table, WordOf&& word_of, std::size_t num, std::vector<word_count>& out) {
+void top_records(const batch_table& batch, WordOf&& word_of, std::size_t num, std::vector<word_count>& out) {
   out.clear();
   if (num == 0) return;
+  const host_entries& table = batch.host();
   for (std::size_t i = 0; i < table.size(); ++i) {
     const std::uint64_t count = table.counts[i];
     if (out.size() == num && count < out.front().count) continue;

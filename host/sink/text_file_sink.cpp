@@ -119,7 +119,7 @@ std::string text_file_sink::batch_dir(std::int64_t batch_ms, mode m) const {
 }
 
 void text_file_sink::write(const view_output& out) {
-  const batch_table& table = out.records.all();
+  const host_entries& table = out.records.all().host();
   records_.clear();
   records_.reserve(table.size());
   for (std::size_t i = 0; i < table.size(); ++i) records_.push_back({out.words.word(table.ids[i]), table.counts[i]});

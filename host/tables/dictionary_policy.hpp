@@ -18,17 +18,31 @@ class dictionary_policy {
   // Whether the dictionary should be compacted now.
   bool due(const dictionary& dict) const { return dict.size() >= compact_at_; }
   // Compacts to the words set in `live` (what the views need) and, when the stream reuses its
-  // vocabulary, the words of `batch`. Returns old id -> new id, or nothing when no word was dropped
+  // vocabulary, the words of `batch` (the batch sampled last). Returns old id -> new id, or nothing when no word was dropped
   // (renumbering then would only void the ids the backend caches). Sets the next threshold.
   std::vector<std::uint32_t> compact(dictionary& dict, const batch_table& batch, std::vector<bool>& live);
 
  private:
+  // The hashes of a sample of a batch's words (1 in 64, by hash, sorted). A batch left in device memory
+  // is kept (shared, not copied) and sampled only when a compaction asks, so it is copied back then
+  // and not at every batch; its ids stay valid until that compaction.
+  struct vocabulary_sample {
+    std::vector<std::uint64_t> hashes;
+    batch_table unsampled;
+    bool pending = false;  // hashes are still to be taken from `unsampled`
+
+    // Samples `batch` now, or (later: not now) keeps it when it is in device memory.
+    void take(const dictionary& dict, const batch_table& batch, bool now);
+    const std::vector<std::uint64_t>& get(const dictionary& dict);
+    void clear();
+  };
+
   static constexpr std::size_t min_compact_at = std::size_t{1} << 16;
   std::size_t compact_at_ = min_compact_at;
-  // The hashes of a sample of the last batch's words (1 in 64, by hash, sorted), and the share of that
-  // sample the batch before held too: how much of its vocabulary the stream reuses from batch to batch.
-  std::vector<std::uint64_t> vocabulary_sample_;
-  double reuse_ = 0;
+  // The last batch's sample and the one before: the share of the first that the second holds too is how
+  // much of its vocabulary the stream reuses from batch to batch.
+  vocabulary_sample last_;
+  vocabulary_sample before_;
 };
 
 }  // namespace wcs

@@ -8,7 +8,8 @@ namespace {
 
 class host_count_table final : public count_table {
  public:
-  void apply(const batch_table& batch, int sign) override {
+  void apply(const batch_table& table, int sign) override {
+    const host_entries& batch = table.host();
     std::uint32_t max_id = 0;
     for (const std::uint32_t id : batch.ids) max_id = std::max(max_id, id);
     if (!batch.ids.empty() && max_id >= counts_.size()) {
@@ -20,8 +21,9 @@ class host_count_table final : public count_table {
     }
   }
 
-  void collect(batch_table& out, bool keep_zero) const override {
-    out.clear();
+  void collect(batch_table& table, bool keep_zero) const override {
+    table.clear();
+    host_entries& out = table.edit_host();
     for (std::size_t id = 0; id < counts_.size(); ++id) {
       if (!entry_visible(counts_.data(), touched_.data(), keep_zero, id)) continue;
       out.ids.push_back(static_cast<std::uint32_t>(id));

@@ -48,6 +48,18 @@ WCS_HD std::uint64_t atomic_load(std::uint64_t* p) {
 #endif
 }
 
+WCS_HD std::uint32_t atomic_max(std::uint32_t* p, std::uint32_t v) {
+#if defined(__CUDA_ARCH__)
+  return atomicMax(reinterpret_cast<unsigned int*>(p), v);
+#else
+  std::atomic_ref<std::uint32_t> a(*p);
+  std::uint32_t old = a.load();
+  while (old < v && !a.compare_exchange_weak(old, v)) {
+  }
+  return old;
+#endif
+}
+
 // Sets bits (idempotent flags written by several threads).
 WCS_HD void atomic_or(std::uint32_t* p, std::uint32_t v) {
 #if defined(__CUDA_ARCH__)

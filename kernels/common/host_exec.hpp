@@ -10,6 +10,7 @@
 //   exclusive_sum(n, in, out)          out[i] = in[0] + ... + in[i-1] over uint64
 //   sort_descending(n, in, out)        out = in[0, n) sorted, largest first, over uint64
 //   zero/copy/upload/download/read     memory operations; upload/download/read wait for completion
+//                                      (here download and read also count the bytes they bring back)
 //   synchronize()                      waits for everything queued (before another executor's stream
 //                                      reads or frees this one's buffers)
 //   allocate<T>(n)                     uninitialised, like cudaMalloc (here: poisoned, so a read before
@@ -107,12 +108,17 @@ class host_exec {
   }
   template <class T>
   void download(T* host_dst, const T* src, std::size_t n) const {
+    downloaded_bytes_ += n * sizeof(T);
     copy(host_dst, src, n);
   }
   template <class T>
   T read(const T* src) const {
+    downloaded_bytes_ += sizeof(T);
     return *src;
   }
+
+  // Bytes download and read brought back so far (what would cross the bus device-to-host).
+  std::uint64_t downloaded_bytes() const { return downloaded_bytes_; }
 
   void synchronize() const {}
 
@@ -125,6 +131,7 @@ class host_exec {
 
  private:
   std::size_t serial_below_;
+  mutable std::uint64_t downloaded_bytes_ = 0;
 };
 
 }  // namespace wcs

@@ -18,6 +18,8 @@ struct pass_counters {
   std::uint32_t filled;   // occupied (plus momentarily reserved) slots
   std::uint32_t touched;  // slots counted in the open batch
   std::uint64_t arena_used;
+  // The batch's end.
+  std::uint32_t max_known_id;  // the largest id the table already held for a touched slot
 };
 
 }  // namespace wcs::cuda

@@ -12,6 +12,7 @@
 
 #include "kernels/cuda/batch_entries.hpp"
 #include "kernels/cuda/dense_counts_ref.hpp"
+#include "kernels/cuda/top_entries.hpp"
 
 namespace wcs::cuda {
 
@@ -61,22 +62,7 @@ class dense_counts {
   std::size_t collect_top(std::vector<std::uint32_t>& ids, std::vector<std::uint64_t>& counts, std::size_t num,
                           bool keep_zero) {
     const std::size_t n = select_visible(keep_zero);
-    if (n <= num) {
-      download_selected(out_ids_, out_counts_, n, ids, counts);
-      return n;
-    }
-    std::size_t m = 0;
-    if (num != 0) {
-      reserve(sorted_, n);
-      exec_.sort_descending(n, out_counts_.data(), sorted_.data());
-      const at_least kept{out_counts_.data(), exec_.read(sorted_.data() + num - 1)};
-      exec_.inclusive_sum(n, kept, position_.data());
-      m = exec_.read(position_.data() + n - 1);
-      reserve(top_ids_, m);
-      reserve(top_counts_, m);
-      exec_.for_each(n, pick_body{kept, position_.data(), out_ids_.data(), top_ids_.data(), top_counts_.data()});
-    }
-    download_selected(top_ids_, top_counts_, m, ids, counts);
+    top_.download(exec_, out_ids_.data(), out_counts_.data(), n, num, ids, counts);
     return n;
   }
 
@@ -171,9 +157,7 @@ class dense_counts {
   buffer<std::uint32_t> position_;
   buffer<std::uint32_t> out_ids_;
   buffer<std::uint64_t> out_counts_;
-  buffer<std::uint64_t> sorted_;
-  buffer<std::uint32_t> top_ids_;
-  buffer<std::uint64_t> top_counts_;
+  top_entries<Exec> top_;
 };
 
 }  // namespace wcs::cuda

@@ -59,7 +59,10 @@ class device_word_counter {
 
   void add_chunk(std::span<const std::uint8_t> text);
   void collect_batch(bool forget_ids, batch_result& out);
-  device_entries settle_batch(std::span<const std::uint32_t> ids, std::size_t dictionary_size);
+  device_entries settle_batch(std::span<const std::uint32_t> fresh_ids, std::size_t dictionary_size);
+  void download(const device_entries& e, std::vector<std::uint32_t>& ids, std::vector<std::uint64_t>& counts);
+  void download_top(const device_entries& e, std::size_t num, std::vector<std::uint32_t>& ids,
+                    std::vector<std::uint64_t>& counts);
   device_timing take_timing();
 
  private:

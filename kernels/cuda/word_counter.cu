@@ -217,10 +217,18 @@ void device_word_counter::add_chunk(std::span<const std::uint8_t> text) { impl_-
 void device_word_counter::collect_batch(bool forget_ids, batch_result& out) {
   impl_->counter.collect_batch(forget_ids, out);
 }
-device_entries device_word_counter::settle_batch(std::span<const std::uint32_t> ids, std::size_t dictionary_size) {
+device_entries device_word_counter::settle_batch(std::span<const std::uint32_t> fresh_ids, std::size_t dictionary_size) {
   device_entries e;
-  e.get().entries = impl_->counter.settle_batch(ids, dictionary_size);
+  e.get().entries = impl_->counter.settle_batch(fresh_ids, dictionary_size);
   return e;
+}
+void device_word_counter::download(const device_entries& e, std::vector<std::uint32_t>& ids,
+                                   std::vector<std::uint64_t>& counts) {
+  impl_->counter.download(e.get().entries, ids, counts);
+}
+void device_word_counter::download_top(const device_entries& e, std::size_t num, std::vector<std::uint32_t>& ids,
+                                       std::vector<std::uint64_t>& counts) {
+  impl_->counter.download_top(e.get().entries, num, ids, counts);
 }
 device_timing device_word_counter::take_timing() { return impl_->counter.exec().take_timing(); }
 

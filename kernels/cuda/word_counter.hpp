@@ -11,9 +11,10 @@
 //   insert     (deferred to the next add_chunk or the batch's end) [repair], insert into the word
 //              table (growing it and inserting again what met the fill limit), materialize the
 //              chunk's new words into the arena, release the input buffer.
-// Per batch: the touched slots' (id, count) come back; words without an id yet also send their bytes
-// once, the host interns them and sends the ids back (settle_batch), so known words never travel again.
-// The settled (id, count) entries also stay in device memory (batch_entries), for the count tables.
+// Per batch: only the words without an id yet come back (their bytes, once), with the batch's sizes;
+// the host interns them and sends the ids back (settle_batch), so known words never travel again. The
+// settled (id, count) entries stay in device memory (batch_entries), for the count tables; a host copy
+// is made only when asked for (download, download_top).
 //
 // Host synchronization: add_chunk waits for the previous chunk's counters (twice: after tokenize,
 // after insert) and for its own input copy; collect_batch and settle_batch wait for their results.
@@ -31,6 +32,7 @@
 #include "kernels/cuda/batch_result.hpp"
 #include "kernels/cuda/counters.hpp"
 #include "kernels/cuda/tokenize_ref.hpp"
+#include "kernels/cuda/top_entries.hpp"
 #include "kernels/cuda/word_table_ref.hpp"
 
 namespace wcs::cuda {
@@ -71,9 +73,10 @@ class word_counter {
     exec_.wait_input(slot);
   }
 
-  // Ends the open batch's counting and returns its entries. forget_ids: the host dictionary was
-  // renumbered (compacted) since the last batch, so every cached id is dropped and this batch's
-  // words are all sent again.
+  // Ends the open batch's counting. Only the words without an id cross to the host (their bytes); the
+  // (id, count) entries wait in device memory for settle_batch. forget_ids: the host dictionary was
+  // renumbered (compacted) since the last batch, so every cached id is dropped and this batch's words
+  // are all sent again.
   void collect_batch(bool forget_ids, batch_result& out) {
     finish_pending();
     if (forget_ids) exec_.for_each(capacity_, forget_ids_body{ids_.data()});
@@ -82,54 +85,61 @@ class word_counter {
     const std::size_t n = c.touched;
     out.words = batch_words_;
     batch_words_ = 0;
-    out.ids.resize(n);
-    out.counts.resize(n);
+    out.entries = n;
     out.offsets.clear();
     out.bytes.clear();
     out.fresh = 0;
     collected_ = n;
-    fresh_ = false;
+    fresh_ = 0;
     if (n == 0) return;
     reserve(out_ids_, n);
     reserve(out_counts_, n);
-    reserve(out_lengths_, n + 1);
-    reserve(out_offsets_, n + 1);
+    reserve(fresh_position_, n);
     const word_table_ref t = table_ref({}, nullptr);
-    exec_.for_each(n, collect_body{t, out_ids_.data(), out_counts_.data(), out_lengths_.data()});
-    exec_.download(out.ids.data(), out_ids_.data(), n);
-    exec_.download(out.counts.data(), out_counts_.data(), n);
-    out.fresh = static_cast<std::size_t>(std::count(out.ids.begin(), out.ids.end(), no_id));
-    fresh_ = out.fresh != 0;
-    if (!fresh_) return;
-    exec_.zero(out_lengths_.data() + n, 1);
-    exec_.exclusive_sum(n + 1, out_lengths_.data(), out_offsets_.data());
-    out.offsets.resize(n + 1);
-    exec_.download(out.offsets.data(), out_offsets_.data(), n + 1);
-    reserve(out_bytes_, out.offsets[n]);
-    exec_.for_each(n, gather_body{t, out_lengths_.data(), out_offsets_.data(), out_bytes_.data()});
-    out.bytes.resize(out.offsets[n]);
-    exec_.download(reinterpret_cast<std::uint8_t*>(out.bytes.data()), out_bytes_.data(), out.offsets[n]);
+    exec_.zero(&counters_.data()->max_known_id, 1);
+    exec_.for_each(n, collect_body{t, out_ids_.data(), out_counts_.data()});
+    const fresh_flag is_fresh{out_ids_.data()};
+    exec_.inclusive_sum(n, is_fresh, fresh_position_.data());
+    fresh_ = exec_.read(fresh_position_.data() + n - 1);
+    max_known_id_ = exec_.read(&counters_.data()->max_known_id);
+    out.fresh = fresh_;
+    if (fresh_ == 0) return;
+    reserve(fresh_list_, fresh_);
+    reserve(out_lengths_, fresh_ + 1);
+    reserve(out_offsets_, fresh_ + 1);
+    exec_.for_each(n, list_fresh_body{is_fresh, fresh_position_.data(), fresh_list_.data()});
+    exec_.for_each(fresh_, measure_fresh_body{t, fresh_list_.data(), out_lengths_.data()});
+    exec_.zero(out_lengths_.data() + fresh_, 1);
+    exec_.exclusive_sum(fresh_ + 1, out_lengths_.data(), out_offsets_.data());
+    out.offsets.resize(fresh_ + 1);
+    exec_.download(out.offsets.data(), out_offsets_.data(), fresh_ + 1);
+    reserve(out_bytes_, out.offsets[fresh_]);
+    exec_.for_each(fresh_, gather_body{t, fresh_list_.data(), out_offsets_.data(), out_bytes_.data()});
+    out.bytes.resize(out.offsets[fresh_]);
+    exec_.download(reinterpret_cast<std::uint8_t*>(out.bytes.data()), out_bytes_.data(), out.offsets[fresh_]);
   }
 
-  // Closes the batch collected last: ids holds a dictionary id for every entry (the fresh ones are
-  // stored on the device). Returns the batch's entries left in device memory (the collected counts
-  // and the settled ids: nothing is uploaded for them), ready for another stream to read. Empties the
+  // Closes the batch collected last: fresh_ids holds the dictionary id of each fresh word, in
+  // collect_batch's order (they are stored on the device). Returns the batch's entries left in device
+  // memory (the collected counts and the settled ids), ready for another stream to read. Empties the
   // table when the dictionary (dictionary_size words now) shrank well below it.
-  batch_entries<Exec> settle_batch(std::span<const std::uint32_t> ids, std::size_t dictionary_size) {
-    if (ids.size() != collected_) throw std::logic_error("word_counter: settle_batch does not match collect_batch");
+  batch_entries<Exec> settle_batch(std::span<const std::uint32_t> fresh_ids, std::size_t dictionary_size) {
+    if (fresh_ids.size() != fresh_) throw std::logic_error("word_counter: settle_batch does not match collect_batch");
     batch_entries<Exec> entries;
-    if (!ids.empty()) {
-      const std::uint32_t* host_ids = nullptr;
-      if (fresh_) {
-        reserve(host_ids_, ids.size());
-        exec_.upload(host_ids_.data(), ids.data(), ids.size());
-        host_ids = host_ids_.data();
+    if (collected_ != 0) {
+      std::uint32_t max_id = max_known_id_;
+      if (fresh_ != 0) {
+        reserve(host_ids_, fresh_);
+        exec_.upload(host_ids_.data(), fresh_ids.data(), fresh_);
+        exec_.for_each(fresh_, place_fresh_body{fresh_list_.data(), host_ids_.data(), out_ids_.data()});
+        max_id = std::max(max_id, *std::max_element(fresh_ids.begin(), fresh_ids.end()));
       }
-      exec_.for_each(ids.size(), settle_body{table_ref({}, nullptr), host_ids});
-      entries = keep_entries(fresh_ ? host_ids_ : out_ids_, ids);
+      exec_.for_each(collected_, settle_body{table_ref({}, nullptr), fresh_ != 0 ? out_ids_.data() : nullptr});
+      entries = keep_entries(collected_, max_id);
     }
     exec_.zero(&counters_.data()->touched, 1);
     collected_ = 0;
+    fresh_ = 0;
     // Without compaction every table word is in the dictionary; after one, the table may hold many
     // words nobody needs: start empty (known words then cost one more trip to the host).
     if (filled_ > 2 * dictionary_size + initial_slots_ / 2) {
@@ -142,17 +152,30 @@ class word_counter {
     return entries;
   }
 
+  // A host copy of entries this counter made: every one, or those that may be among the first `num`
+  // records (see top_entries). The only way a batch's entries reach the host, on demand.
+  void download(const batch_entries<Exec>& e, std::vector<std::uint32_t>& ids, std::vector<std::uint64_t>& counts) {
+    ids.resize(e.size);
+    counts.resize(e.size);
+    exec_.download(ids.data(), e.ids.data(), e.size);
+    exec_.download(counts.data(), e.counts.data(), e.size);
+  }
+  void download_top(const batch_entries<Exec>& e, std::size_t num, std::vector<std::uint32_t>& ids,
+                    std::vector<std::uint64_t>& counts) {
+    top_.download(exec_, e.ids.data(), e.counts.data(), e.size, num, ids, counts);
+  }
+
  private:
-  // Copies of the batch's settled ids (`settled`, on the device) and collected counts, sized to the
-  // batch: the staging buffers are reused by the next batch, the copies live as long as a view needs them.
-  batch_entries<Exec> keep_entries(const buffer<std::uint32_t>& settled, std::span<const std::uint32_t> ids) {
+  // Copies of the batch's settled ids and collected counts, sized to the batch: the staging buffers
+  // are reused by the next batch, the copies live as long as a view needs them.
+  batch_entries<Exec> keep_entries(std::size_t n, std::uint32_t max_id) {
     batch_entries<Exec> e;
-    e.size = ids.size();
-    e.max_id = *std::max_element(ids.begin(), ids.end());
-    e.ids = exec_.template allocate<std::uint32_t>(e.size);
-    e.counts = exec_.template allocate<std::uint64_t>(e.size);
-    exec_.copy(e.ids.data(), settled.data(), e.size);
-    exec_.copy(e.counts.data(), out_counts_.data(), e.size);
+    e.size = n;
+    e.max_id = max_id;
+    e.ids = exec_.template allocate<std::uint32_t>(n);
+    e.counts = exec_.template allocate<std::uint64_t>(n);
+    exec_.copy(e.ids.data(), out_ids_.data(), n);
+    exec_.copy(e.counts.data(), out_counts_.data(), n);
     return e;
   }
 
@@ -288,14 +311,18 @@ class word_counter {
   // The batch.
   std::uint64_t batch_words_ = 0;
   std::size_t collected_ = 0;  // entries of the last collect_batch
-  bool fresh_ = false;         // ... some of them without id
+  std::size_t fresh_ = 0;      // ... of them without id
+  std::uint32_t max_known_id_ = 0;  // ... the largest id among the others
   std::uint32_t filled_ = 0;
   buffer<std::uint32_t> out_ids_;
   buffer<std::uint64_t> out_counts_;
+  buffer<std::uint32_t> fresh_position_;
+  buffer<std::uint32_t> fresh_list_;
   buffer<std::uint64_t> out_lengths_;
   buffer<std::uint64_t> out_offsets_;
   buffer<std::uint8_t> out_bytes_;
   buffer<std::uint32_t> host_ids_;
+  top_entries<Exec> top_;  // a stateless batch's output (download_top)
 };
 
 }  // namespace wcs::cuda

@@ -113,28 +113,30 @@ struct word_table_ref {
     if (old_counts[i] != 0) touched[atomic_add(&counters->touched, 1u)] = static_cast<std::uint32_t>(slot);
   }
 
-  // End of batch, entry t of the touched list: its id (no_id: the host must intern it), count and the
-  // length of the word bytes to send (0 when the id is known).
-  WCS_HD void collect(std::uint32_t* out_ids, std::uint64_t* out_counts, std::uint64_t* out_lengths,
-                      std::size_t t) const {
+  // End of batch, entry t of the touched list: its id (no_id: the host must intern it) and count.
+  WCS_HD void collect(std::uint32_t* out_ids, std::uint64_t* out_counts, std::size_t t) const {
     const std::uint32_t slot = touched[t];
     const std::uint32_t id = ids[slot];
     out_ids[t] = id;
     out_counts[t] = counts[slot];
-    out_lengths[t] = id == no_id ? key_word(keys[slot]).n : 0;
+    if (id != no_id) atomic_max(&counters->max_known_id, id);
   }
 
-  WCS_HD void gather(const std::uint64_t* lengths, const std::uint64_t* offsets, std::uint8_t* out, std::size_t t) const {
-    if (lengths[t] == 0) return;
-    const word_span word = key_word(keys[touched[t]]);
-    for (std::uint32_t i = 0; i < word.n; ++i) out[offsets[t] + i] = word.p[i];
+  // Fresh entry k (touched-list entry fresh[k]): the length of its word, then its bytes at offsets[k].
+  WCS_HD void measure_fresh(const std::uint32_t* fresh, std::uint64_t* lengths, std::size_t k) const {
+    lengths[k] = key_word(keys[touched[fresh[k]]]).n;
+  }
+  WCS_HD void gather(const std::uint32_t* fresh, const std::uint64_t* offsets, std::uint8_t* out, std::size_t k) const {
+    const word_span word = key_word(keys[touched[fresh[k]]]);
+    for (std::uint32_t i = 0; i < word.n; ++i) out[offsets[k] + i] = word.p[i];
   }
 
-  // Closes the batch for entry t: count back to 0, and the host's id when it sent new ones.
-  WCS_HD void settle(const std::uint32_t* host_ids, std::size_t t) const {
+  // Closes the batch for entry t: count back to 0, and its id (settled: the collected ids with the
+  // host's for the fresh entries) stored when the host sent new ones.
+  WCS_HD void settle(const std::uint32_t* settled, std::size_t t) const {
     const std::uint32_t slot = touched[t];
     counts[slot] = 0;
-    if (host_ids != nullptr) ids[slot] = host_ids[t];
+    if (settled != nullptr) ids[slot] = settled[t];
   }
 };
 
@@ -158,20 +160,46 @@ struct collect_body {
   word_table_ref t;
   std::uint32_t* ids;
   std::uint64_t* counts;
+  WCS_HD void operator()(std::size_t i) const { t.collect(ids, counts, i); }
+};
+// Scan input over the collected ids: 1 for an entry without id.
+struct fresh_flag {
+  const std::uint32_t* ids;
+  WCS_HD std::uint32_t operator()(std::size_t t) const { return ids[t] == no_id ? 1u : 0u; }
+};
+// The fresh entries' positions in the touched list, in that order (position: inclusive scan of fresh_flag).
+struct list_fresh_body {
+  fresh_flag fresh;
+  const std::uint32_t* position;
+  std::uint32_t* out;
+  WCS_HD void operator()(std::size_t t) const {
+    if (fresh(t)) out[position[t] - 1] = static_cast<std::uint32_t>(t);
+  }
+};
+struct measure_fresh_body {
+  word_table_ref t;
+  const std::uint32_t* fresh;
   std::uint64_t* lengths;
-  WCS_HD void operator()(std::size_t i) const { t.collect(ids, counts, lengths, i); }
+  WCS_HD void operator()(std::size_t k) const { t.measure_fresh(fresh, lengths, k); }
 };
 struct gather_body {
   word_table_ref t;
-  const std::uint64_t* lengths;
+  const std::uint32_t* fresh;
   const std::uint64_t* offsets;
   std::uint8_t* out;
-  WCS_HD void operator()(std::size_t i) const { t.gather(lengths, offsets, out, i); }
+  WCS_HD void operator()(std::size_t k) const { t.gather(fresh, offsets, out, k); }
+};
+// The host's id for fresh entry k into the collected ids.
+struct place_fresh_body {
+  const std::uint32_t* fresh;
+  const std::uint32_t* host_ids;
+  std::uint32_t* ids;
+  WCS_HD void operator()(std::size_t k) const { ids[fresh[k]] = host_ids[k]; }
 };
 struct settle_body {
   word_table_ref t;
-  const std::uint32_t* host_ids;
-  WCS_HD void operator()(std::size_t i) const { t.settle(host_ids, i); }
+  const std::uint32_t* settled;
+  WCS_HD void operator()(std::size_t i) const { t.settle(settled, i); }
 };
 struct forget_ids_body {
   std::uint32_t* ids;

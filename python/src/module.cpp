@@ -284,7 +284,8 @@ class word_counter {
     arena_.execute([&] { words_ += backend_->finish_batch(dict_, batch_); });
     open_ = false;
     totals_.resize(dict_.size(), 0);
-    for (std::size_t i = 0; i < batch_.size(); ++i) totals_[batch_.ids[i]] += batch_.counts[i];
+    const host_entries& batch = batch_.host();
+    for (std::size_t i = 0; i < batch.size(); ++i) totals_[batch.ids[i]] += batch.counts[i];
     batch_.clear();
   }
 

@@ -20,8 +20,9 @@ namespace {
 
 std::map<std::string, std::uint64_t> run_batch(cpu_backend& backend, dictionary& dict, const std::string& text) {
   backend.add_chunk({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-  batch_table out;
-  backend.finish_batch(dict, out);
+  batch_table table;
+  backend.finish_batch(dict, table);
+  const host_entries& out = table.host();
   std::map<std::string, std::uint64_t> counts;
   std::set<std::uint32_t> ids;
   for (std::size_t i = 0; i < out.size(); ++i) {

@@ -57,9 +57,10 @@ class random_stream {
 inline batch_table to_table(const word_counts& batch, dictionary& dict, std::int64_t batch_ms) {
   batch_table t;
   t.batch_ms = batch_ms;
+  host_entries& e = t.edit_host();
   for (const auto& [w, n] : batch) {
-    t.ids.push_back(dict.intern(w));
-    t.counts.push_back(n);
+    e.ids.push_back(dict.intern(w));
+    e.counts.push_back(n);
   }
   return t;
 }
@@ -67,7 +68,7 @@ inline batch_table to_table(const word_counts& batch, dictionary& dict, std::int
 // A view's output as words (every id once).
 inline word_counts output_words(const view& v, const dictionary& dict) {
   batch_table scratch;
-  const batch_table& out = v.output(scratch);
+  const host_entries& out = v.output(scratch).host();
   word_counts words;
   for (std::size_t i = 0; i < out.size(); ++i) words.emplace(std::string(dict.word(out.ids[i])), out.counts[i]);
   return words;

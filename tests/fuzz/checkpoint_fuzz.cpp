@@ -24,7 +24,7 @@ void decode(const std::string& bytes) {
     bool ok = s.totals.counts.size() <= words && s.totals.touched.size() == s.totals.counts.size() &&
               s.sums.counts.size() <= words && s.sums.touched.size() == s.sums.counts.size();
     for (const auto& b : s.retained) {
-      for (const std::uint32_t id : b.ids) ok = ok && id < words;
+      for (const std::uint32_t id : b.host().ids) ok = ok && id < words;
     }
     if (!ok) {
       std::fprintf(stderr, "checkpoint_fuzz: a decoded checkpoint holds ids outside its dictionary\n");

@@ -95,7 +95,8 @@ inline std::vector<std::string> chunks_of(const std::string& text, std::size_t t
   return out;
 }
 
-inline word_counts to_map(const batch_table& t, const dictionary& d) {
+inline word_counts to_map(const batch_table& table, const dictionary& d) {
+  const host_entries& t = table.host();
   word_counts m;
   for (std::size_t i = 0; i < t.size(); ++i) {
     EXPECT_TRUE(m.emplace(std::string(d.word(t.ids[i])), t.counts[i]).second) << "id twice in one table";
@@ -156,8 +157,8 @@ inline void expect_same_as_cpu(backend& tested, const std::vector<std::vector<st
       // The leaving batch in the tested dictionary's current ids.
       batch_table leaving;
       for (const auto& [word, count] : history[history.size() - window - 1]) {
-        leaving.ids.push_back(dict.intern(word));
-        leaving.counts.push_back(count);
+        leaving.edit_host().ids.push_back(dict.intern(word));
+        leaving.edit_host().counts.push_back(count);
       }
       win->apply(leaving, -1);
     }

@@ -426,8 +426,8 @@ TEST(GpuDenseCounts, SameAsHostCountTable) {
     std::shuffle(ids.begin(), ids.end(), rng);
     ids.resize(rng() % std::min<std::size_t>(dict_size, 30));
     for (const std::uint32_t id : ids) {
-      batch.ids.push_back(id);
-      batch.counts.push_back(1 + rng() % 5);
+      batch.edit_host().ids.push_back(id);
+      batch.edit_host().counts.push_back(1 + rng() % 5);
     }
     gpu.apply(batch, +1);
     host->apply(batch, +1);
@@ -438,8 +438,8 @@ TEST(GpuDenseCounts, SameAsHostCountTable) {
     for (const bool keep_zero : {false, true}) {
       gpu.collect(out_gpu, keep_zero);
       host->collect(out_host, keep_zero);
-      ASSERT_EQ(out_gpu.ids, out_host.ids) << step;
-      ASSERT_EQ(out_gpu.counts, out_host.counts) << step;
+      ASSERT_EQ(out_gpu.host().ids, out_host.host().ids) << step;
+      ASSERT_EQ(out_gpu.host().counts, out_host.host().counts) << step;
       std::vector<bool> live_gpu(dict_size + 200, false);
       std::vector<bool> live_host(dict_size + 200, false);
       gpu.mark_live(live_gpu, keep_zero);
@@ -474,8 +474,8 @@ TEST(GpuDenseCounts, SameAsHostCountTable) {
   restored.upload(counts, touched);
   restored.collect(out_gpu, true);
   host->collect(out_host, true);
-  EXPECT_EQ(out_gpu.ids, out_host.ids);
-  EXPECT_EQ(out_gpu.counts, out_host.counts);
+  EXPECT_EQ(out_gpu.host().ids, out_host.host().ids);
+  EXPECT_EQ(out_gpu.host().counts, out_host.host().counts);
 }
 
 }  // namespace

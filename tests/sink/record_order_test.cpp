@@ -10,7 +10,8 @@
 namespace wcs {
 namespace {
 
-std::vector<word_count> all_ordered(const batch_table& table, const std::vector<std::string>& words) {
+std::vector<word_count> all_ordered(const batch_table& batch, const std::vector<std::string>& words) {
+  const host_entries& table = batch.host();
   std::vector<word_count> records;
   for (std::size_t i = 0; i < table.size(); ++i) records.push_back({words[table.ids[i]], table.counts[i]});
   order_records(records);
@@ -33,8 +34,8 @@ TEST(RecordOrder, TopRecordsAreTheHeadOfTheOrder) {
     batch_table table;
     for (std::size_t i = 0; i < n; ++i) {
       words.push_back(std::string(1 + rng() % 3, static_cast<char>('a' + rng() % 4)) + std::to_string(i % 50));
-      table.ids.push_back(static_cast<std::uint32_t>(i));
-      table.counts.push_back(1 + rng() % (round % 2 == 0 ? 3 : 1000));  // few distinct counts: many ties
+      table.edit_host().ids.push_back(static_cast<std::uint32_t>(i));
+      table.edit_host().counts.push_back(1 + rng() % (round % 2 == 0 ? 3 : 1000));  // few distinct counts: many ties
     }
     const auto ordered = all_ordered(table, words);
     for (const std::size_t num : {std::size_t{0}, std::size_t{1}, std::size_t{10}, n, n + 5}) {
