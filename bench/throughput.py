@@ -430,8 +430,8 @@ def row_order(key):
 
 
 def paired_cost(with_, without, rng, resamples=10000):
-    """The median over the rounds of with / without - 1 (the runs of a round paired, so noise that lasts
-    longer than a round cancels out), and the bounds of its 95% confidence interval (percentile bootstrap)."""
+    """The median over the rounds of with / without - 1 (each round's two runs paired, so noise slower than
+    a pair of runs cancels out), and the bounds of its 95% confidence interval (percentile bootstrap)."""
     ratios = [a / b for a, b in zip(with_, without)]
     medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(resamples))
     return statistics.median(ratios) - 1, medians[int(0.025 * resamples)] - 1, medians[int(0.975 * resamples)] - 1
