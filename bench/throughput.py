@@ -22,10 +22,12 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
              interleaved: the log's cost in wall and CPU time. At full loopback speed the log is bound
              by the disk's durable write bandwidth, measured in the same rounds (dd ... conv=fdatasync
              into the checkpoints' file system) and printed with it.
---ui:        file and socket mode run once with the live view (the default) and once with --no-ui,
-             interleaved: the view's cost. A stream the view watches is a long one: socket mode with a
-             large --repeat (say 10: KJV sent ten times over loopback) weighs the per-batch cost more
-             than process start.
+--ui:        file and socket mode run once with the live view (the default) and once with --no-ui in
+             each round: the view's cost as the median of the rounds' paired ratios (UI run / --no-ui
+             run) with a bootstrap 95% confidence interval, in wall and CPU time, and in instructions
+             (Callgrind, one thread, the corpus sent once: exact where times are noisy). A stream the
+             view watches is a long one: socket mode with a large --repeat (say 7: KJV sent seven times
+             over loopback) weighs the per-batch cost more than process start.
 --rate R:    socket mode at the tutorial's settings: the server sends R lines/s (wcs-replay --rate) and
              the engine cuts batches by time (--batch, 10 s as the tutorial) instead of by line count.
              Wall time is then the stream's; the figures are CPU per line and each batch's processing
@@ -41,17 +43,21 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
 --json OUT: also writes every figure of the table, each run's wall time and each run's per-batch
              processing times (the engine's batch log) to OUT, for scripts/perf-report.sh.
 
-Runs are interleaved (baseline, engine, baseline, ...) so machine noise hits all of them alike; the
+Runs are interleaved (baseline, engine, baseline, ...) so machine noise hits all of them alike, and
+the variants compared within a round (--compare, --ui, --wal) run in a random order, seeded (--seed):
+a run is coloured by the one before it, and a fixed order can line up with periodic noise. The
 table reports medians (wall and CPU time, user + system), lines/s, MB/s, words/s, peak RSS, and ratios
 against the baselines.
 Example: python3 bench/throughput.py --build build --corpus corpus/kjv.txt --runs 5
 """
 import argparse
 import collections
+import concurrent.futures
 import json
 import mmap
 import multiprocessing
 import os
+import random
 import re
 import shutil
 import statistics
@@ -59,6 +65,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import perf_gate
 
 
 # One measured run: wall seconds, peak RSS MB, CPU seconds (user + system).
@@ -204,6 +212,7 @@ def main():
     ap.add_argument("--recache", action="store_true",
                     help="drop the engine's input from the page cache first, so it is read back as from disk")
     ap.add_argument("--json", metavar="OUT", help="also write the results as JSON to OUT")
+    ap.add_argument("--seed", type=int, help="the seed of the order of each round's runs (default: a random one, printed)")
     ap.add_argument("--warmup", action="store_true",
                     help="file mode and baselines: run each command once, unmeasured, before each measured run")
     args = ap.parse_args()
@@ -262,16 +271,18 @@ def main():
     def median(key, field="wall"):
         return statistics.median(getattr(s, field) for s in samples[key])
 
-    for round_ in range(args.runs):
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2 ** 32)
+    order = random.Random(seed)
+    shuffled = lambda runs: order.sample(runs, len(runs))
+    for _ in range(args.runs):
         add(("wc -w", "-"), measure(["wc", "-w", text])[0])
         add(("reference (unordered_map)", "1"), measure([reference, text])[0])
         for t in threads:
-            # The compared build goes first in every other round: a run is coloured by the one before it.
             # The live view listens on any free port (--ui-port 0), so parallel runs never wait for 4040.
             pair = ([("wcstream file", None, wcstream, ["--ui-port", "0"])] +
                     ([(COMPARED, None, compared, [])] if compared else []) +
                     ([(NO_UI, None, wcstream, ["--no-ui"])] if args.ui else []))
-            file_runs = (pair[::-1] if round_ % 2 else pair) + (
+            file_runs = shuffled(pair) + (
                 [("wcstream file, pinned", allowed[:t], wcstream, ["--ui-port", "0"])] if args.pin else [])
             for what, cpus, binary, extra in file_runs if "file" in modes else []:
                 sample, err, _ = measure([binary, "--file", text, "--batch-lines", str(args.batch_lines),
@@ -289,7 +300,7 @@ def main():
                     os.rmdir(probe)
             elif args.ui:
                 socket_runs += [(NO_UI_SOCKET, ["--no-ui"])]
-            socket_runs = socket_runs[::-1] if round_ % 2 else socket_runs
+            socket_runs = shuffled(socket_runs)
             cut = ["--batch", str(args.batch)] if args.rate else ["--batch-lines", str(args.batch_lines)]
             for what, extra in socket_runs if "socket" in modes else []:
                 ckpt = tempfile.mkdtemp(prefix="wcs-bench-ckpt-")
@@ -304,9 +315,28 @@ def main():
                     raise SystemExit("socket mode lost data: counted %s, expected %s" % (got, (lines * args.repeat, words * args.repeat)))
                 add((what, str(t)), sample, err)
 
+    # The rows in the same order whatever order the runs took.
+    samples, delays, later_batches, parts = (dict(sorted(d.items(), key=lambda kv: row_order(kv[0])))
+                                             for d in (samples, delays, later_batches, parts))
+    ui_costs = []  # --ui, per mode and threads: the medians of the rounds' paired ratios with their 95% CIs
+    if args.ui:
+        paired = [m for m in modes if m == "file" or (m == "socket" and not args.wal)]
+        instructions = ui_instructions(wcstream, replay, text, corpus, plain, paired, args.batch_lines)
+        bootstrap = random.Random(seed)
+        for t in (str(t) for t in threads):
+            for mode in paired:
+                ui, no_ui = samples[("wcstream " + mode, t)], samples[("wcstream %s, --no-ui" % mode, t)]
+                counted = instructions.get(mode)
+                ui_costs.append({"mode": mode, "threads": t,
+                                 "wall": paired_cost([s.wall for s in ui], [s.wall for s in no_ui], bootstrap),
+                                 "cpu": paired_cost([s.cpu for s in ui], [s.cpu for s in no_ui], bootstrap),
+                                 "instructions": counted[0] / counted[1] - 1 if counted else None,
+                                 "instructions_counted": counted})
+
     print("corpus %s: %.1f MB, %d lines, %d words, %d distinct, %.0f%% in 2 MiB folios; %d runs, medians%s; "
           "machine: %d cores, %s" % (corpus, text_bytes / 1e6, lines, words, distinct, 100 * cached_huge, args.runs,
                                      ", each after a warm-up run" if args.warmup else "", os.cpu_count(), cpu_model()))
+    print("each round's compared runs in a random order: --seed %d repeats it" % seed)
     base = {k[0]: median(k) for k in samples if k[1] in ("-", "1") and not k[0].startswith("wcstream")}
     print("%-28s %7s %9s %9s %12s %9s %12s %8s %8s %8s" % ("what", "threads", "median s", "CPU s", "lines/s", "MB/s",
                                                              "words/s", "peak MB", "x wc -w", "x ref"))
@@ -330,7 +360,8 @@ def main():
         with open(args.json, "w") as f:
             json.dump({"corpus": corpus, "bytes": text_bytes, "lines": lines, "words": words, "distinct": distinct,
                        "runs": args.runs, "batch_lines": args.batch_lines, "repeat": args.repeat,
-                       "machine": {"cores": os.cpu_count(), "cpu": cpu_model()}, "rows": rows}, f, indent=1)
+                       "machine": {"cores": os.cpu_count(), "cpu": cpu_model()}, "seed": seed, "rows": rows,
+                       "ui_cost": ui_costs}, f, indent=1)
     most = str(max(threads))
 
     def print_scaling(rows, per_second, indent="", width=22):
@@ -358,6 +389,12 @@ def main():
                       "CPU %.2f against %.2f ms (%+.2f%%)" % (
                           ui[0].split()[1], t, 1000 * median(ui), 1000 * median(no_ui), 100 * (median(ui) / median(no_ui) - 1),
                           1000 * median(ui, "cpu"), 1000 * median(no_ui, "cpu"), 100 * (median(ui, "cpu") / median(no_ui, "cpu") - 1)))
+    for c in ui_costs:
+        print("UI cost, %s, %s threads: %+.2f%% wall (95%% CI %+.2f..%+.2f%%), %+.2f%% CPU (95%% CI %+.2f..%+.2f%%), %s" % (
+            c["mode"], c["threads"], *(100 * x for x in c["wall"] + c["cpu"]),
+            "%+.4f%% instructions (%s against %s M, 1 thread)" % (
+                100 * c["instructions"], *("{:,.2f}".format(n / 1e6) for n in c["instructions_counted"]))
+            if c["instructions"] is not None else "instructions not counted (needs valgrind and AVX2)"))
     if dd_mb_s:
         print("disk: durable write bandwidth (dd conv=fdatasync, 256 MiB, median of %d rounds) %.0f MB/s; the engine's "
               "input %s without the log: %s" % (len(dd_mb_s), statistics.median(dd_mb_s), "paced" if args.rate else "at full speed",
@@ -395,6 +432,43 @@ def main():
     print("wall time (process start and exit, waiting for input)")
     for (what, t), runs in parts.items():
         print("  %-26s %7s   %s; rest %.2f" % (what, t, batch_medians([r[0] for r in runs]), 1000 * statistics.median(r[1] for r in runs)))
+
+
+def row_order(key):
+    """Where a row (what, threads) goes in the table: the baselines as they ran, then the engine's rows by
+    threads and name, whatever order each round's runs took."""
+    what, t = key
+    return (1, int(t), what) if what.startswith("wcstream") else (0, 0, "")
+
+
+def paired_cost(with_, without, rng, resamples=10000):
+    """The median over the rounds of with / without - 1 (each round's two runs paired, so noise slower than
+    a pair of runs cancels out), and the bounds of its 95% confidence interval (percentile bootstrap)."""
+    ratios = [a / b for a, b in zip(with_, without)]
+    medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(resamples))
+    return statistics.median(ratios) - 1, medians[int(0.025 * resamples)] - 1, medians[int(0.975 * resamples)] - 1
+
+
+def ui_instructions(wcstream, replay, text, corpus, plain, modes, batch_lines):
+    """{mode: (instructions with the live view, with --no-ui)} under Callgrind as perf_gate counts them: one
+    thread (with two, TBB's spin-waits move the count by a few percent from run to run), the corpus once
+    (socket mode: sent once), the runs in parallel. {} without Valgrind or AVX2."""
+    if shutil.which("valgrind") is None or not perf_gate.cpu_has(perf_gate.CPU_FLAGS):
+        return {}
+
+    def count(mode, ui, work):
+        cmd = [wcstream, "--threads", "1", "--batch-lines", str(batch_lines)] + ui
+        if mode == "file":
+            return perf_gate.callgrind(cmd + ["--file", text], work, mode + ui[0], False)
+        server, port = start_replay(replay, corpus, 1, plain)
+        counted = perf_gate.callgrind(cmd + ["--host", "127.0.0.1", "--port", str(port), "--exit-on-eof"], work, mode + ui[0], False)
+        server.wait()
+        return counted
+
+    with tempfile.TemporaryDirectory(prefix="wcs-bench-callgrind-") as work, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        runs = {mode: [pool.submit(count, mode, ui, work) for ui in (["--ui-port", "0"], ["--no-ui"])] for mode in modes}
+        return {mode: [run.result() for run in pair] for mode, pair in runs.items()}
 
 
 def batch_medians(runs, shown=4):

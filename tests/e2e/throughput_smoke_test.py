@@ -1,6 +1,7 @@
-"""bench/throughput.py end to end on a small synthetic review corpus: it runs every mode, and the build
-compared with itself, with the corpus dropped from the page cache first (--recache); it checks the
-engine's counts against its baseline, and reads the engine's batch log and the page-cache report.
+"""bench/throughput.py end to end on a small synthetic review corpus: it runs every mode, the build
+compared with itself and the live view against --no-ui, with the corpus dropped from the page cache
+first (--recache); it checks the engine's counts against its baseline, and reads the engine's batch log,
+the page-cache report and the live view's cost.
 Its figures are not checked (timings are the benchmark's business, not a test's); that it prints them is.
 
 Usage: throughput_smoke_test.py BUILD_DIR"""
@@ -22,7 +23,7 @@ def main():
         # 600 reviews in batches of 150 lines: several batches in each mode, so the rows of the
         # batches after the first are printed too.
         out = subprocess.run([sys.executable, os.path.join(TOP, "bench", "throughput.py"), "--build", build, "--corpus", corpus,
-                              "--runs", "1", "--batch-lines", "150", "--threads", "1,2", "--repeat", "2", "--compare", build, "--recache"],
+                              "--runs", "1", "--batch-lines", "150", "--threads", "1,2", "--repeat", "2", "--compare", build, "--recache", "--ui"],
                              capture_output=True, text=True)
         print(out.stdout, out.stderr)
         assert out.returncode == 0, "throughput.py failed"
@@ -42,6 +43,12 @@ def main():
         for threads in ("1", "2"):
             assert re.search(r"^%s against %s, %s threads: [0-9.]+ against [0-9.]+ ms, [0-9.]+x$" % (re.escape(build), re.escape(build), threads),
                              out.stdout, re.M), "no comparison with --compare for %s threads" % threads
+        for mode in ("file", "socket"):
+            for threads in ("1", "2"):
+                cost = r"[+-][0-9.]+%% %s \(95%% CI [+-][0-9.]+\.\.[+-][0-9.]+%%\)"
+                assert re.search(r"^UI cost, %s, %s threads: %s, %s, ([+-][0-9.]+%% instructions \([0-9.,]+ against [0-9.,]+ M, "
+                                 r"1 thread\)|instructions not counted)" % (mode, threads, cost % "wall", cost % "CPU"),
+                                 out.stdout, re.M), "no UI cost for %s, %s threads" % (mode, threads)
     print("ok")
 
 
