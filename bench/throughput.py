@@ -32,7 +32,12 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
              the engine cuts batches by time (--batch, 10 s as the tutorial) instead of by line count.
              Wall time is then the stream's; the figures are CPU per line and each batch's processing
              time and scheduling delay (the engine's batch log). With --wal: the log's cost at a rate the
-             deployment sustains, e.g. --wal --rate 300000 --repeat 30 --batch 10 (KJV: 31 s a run).
+             deployment sustains, e.g. --wal --rate 300000 --repeat 30 --batch 10 (KJV: 31 s a run), and a
+             third variant, --no-wal beside a disk writer: this script writing the stream's bytes per second
+             to the same file system (O_DIRECT, 1 MiB at a time, fdatasync every batch), which splits the
+             log's cost into the disk's (what any process writing that much costs the engine on this
+             machine) and the log's own (WAL against that variant); each as the median of the rounds'
+             paired ratios with a bootstrap 95% confidence interval.
 --recache:   drops the engine's input from the page cache first, so it is read back as from disk.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
@@ -53,6 +58,7 @@ Example: python3 bench/throughput.py --build build --corpus corpus/kjv.txt --run
 import argparse
 import collections
 import concurrent.futures
+import contextlib
 import json
 import mmap
 import multiprocessing
@@ -64,6 +70,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import perf_gate
@@ -176,6 +183,43 @@ def huge_folio_share(path):
     return pmd / rss if rss else 0.0
 
 
+class disk_writer:
+    """Writes mb_s MB/s of zeros to a file in `directory` while in a `with` block, as a durable log would
+    (O_DIRECT, 1 MiB at a time, fdatasync every `sync_s` seconds), so a run beside it pays the disk's share
+    of a log's cost and none of its software."""
+
+    def __init__(self, directory, mb_s, sync_s):
+        self.path, self.mb_s, self.sync_s = os.path.join(directory, "disk-writer.bin"), mb_s, sync_s
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run)
+
+    def run(self):
+        block = mmap.mmap(-1, 1 << 20)  # page-aligned, as O_DIRECT needs
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_DIRECT", 0), 0o644)
+        try:
+            start = last_sync = time.monotonic()
+            written = 0
+            while not self.stop.is_set():
+                os.write(fd, block)
+                written += len(block)
+                now = time.monotonic()
+                if now - last_sync >= self.sync_s:
+                    os.fdatasync(fd)
+                    last_sync = now
+                self.stop.wait(max(0.0, start + written / 1e6 / self.mb_s - now))
+        finally:
+            os.close(fd)
+            os.unlink(self.path)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+
 def start_replay(replay, corpus, repeat, plain, rate=None):
     pace = ["--rate", str(rate)] if rate else ["--delay", "0"]
     cmd = [replay, "--file", corpus, "--host", "127.0.0.1", "--port", "0", "--repeat", str(repeat),
@@ -227,6 +271,7 @@ def main():
     COMPARED = "wcstream file (compared)"
     NO_UI = "wcstream file, --no-ui"
     NO_UI_SOCKET = "wcstream socket, --no-ui"
+    DISK_WRITER = "wcstream socket, no WAL, disk writer"
     replay = os.path.join(args.build, "ingest/replay/wcs-replay")
     reference = os.path.join(args.build, "bench/wcs-reference-count")
     corpus = args.corpus
@@ -294,6 +339,8 @@ def main():
             socket_runs = [("wcstream socket", ["--ui-port", "0"])]
             if args.wal:
                 socket_runs = [("wcstream socket, WAL", ["--ui-port", "0"]), ("wcstream socket, no WAL", ["--ui-port", "0", "--no-wal"])]
+                if args.rate:
+                    socket_runs.append((DISK_WRITER, ["--ui-port", "0", "--no-wal"]))
                 if "socket" in modes:
                     probe = tempfile.mkdtemp(prefix="wcs-bench-dd-")
                     dd_mb_s.append(durable_write_mb_s(probe))
@@ -306,8 +353,11 @@ def main():
                 ckpt = tempfile.mkdtemp(prefix="wcs-bench-ckpt-")
                 state = ["--mode", "stateful", "--checkpoint", ckpt] if args.wal else []
                 server, port = start_replay(replay, corpus, args.repeat, plain, args.rate)
-                sample, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
-                                               "--threads", str(t), "--log-level", "info"] + cut + state + extra)
+                writer = (disk_writer(ckpt, args.rate * text_bytes / lines / 1e6, args.batch) if what == DISK_WRITER
+                          else contextlib.nullcontext())
+                with writer:
+                    sample, err, _ = run_measured([wcstream, "--host", "127.0.0.1", "--port", str(port), "--exit-on-eof",
+                                                   "--threads", str(t), "--log-level", "info"] + cut + state + extra)
                 server.wait()
                 shutil.rmtree(ckpt)
                 got = engine_counts(err)
@@ -422,6 +472,18 @@ def main():
                           t, against(lambda k: statistics.median(p for p, _ in delays[k])),
                           against(lambda k: statistics.median(d for _, d in delays[k])),
                           against(lambda k: 1e6 * median(k, "cpu") / (lines * args.repeat))))
+            control = (DISK_WRITER, t)
+            if log in parts and no_log in parts and control in parts:
+                bootstrap = random.Random(seed)
+                processing = lambda k: [statistics.median(r[0]) for r in parts[k]]
+                cpu = lambda k: [s.cpu for s in samples[k]]
+                print("  paired, %s threads (median of the rounds' ratios, 95%% CI):" % t)
+                for name, a, b in (("the log's whole cost (WAL against --no-wal)", log, no_log),
+                                   ("the disk's share (disk writer against --no-wal)", control, no_log),
+                                   ("the log's own cost (WAL against the disk writer)", log, control)):
+                    print("    %-50s processing %+.1f%% (%+.1f..%+.1f%%), CPU %+.1f%% (%+.1f..%+.1f%%)" % (
+                        name, *(100 * x for x in paired_cost(processing(a), processing(b), bootstrap)
+                                + paired_cost(cpu(a), cpu(b), bootstrap))))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():
