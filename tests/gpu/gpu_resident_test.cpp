@@ -39,6 +39,13 @@ using host_gpu_backend = counter_backend<cuda::word_counter<host_exec>, host_cou
 using test::to_map;
 using test::word_counts;
 
+// Counts `text` as batch number `n` (batch time n s) into `out`.
+void count_batch(backend& b, dictionary& dict, const std::string& text, std::int64_t n, batch_table& out) {
+  test::add_text(b, text);
+  b.finish_batch(dict, out);
+  out.batch_ms = 1000 * n;
+}
+
 // The batch as the CPU backend has it: host entries only.
 batch_table host_copy(const batch_table& b) {
   batch_table c;
@@ -173,9 +180,7 @@ TEST(GpuResident, WindowRingHoldsAndReleasesDeviceBatches) {
     batch_table batch;
     std::weak_ptr<const resident_batch> first;
     for (int b = 0; b < 8; ++b) {
-      test::add_text(gpu, random_batch(rng, 50));
-      gpu.finish_batch(dict, batch);
-      batch.batch_ms = 1000 * (b + 1);
+      count_batch(gpu, dict, random_batch(rng, 50), b + 1, batch);
       if (b == 0) first = batch.resident();
       w.apply(batch);
       ASSERT_EQ(w.device.retained().back().resident(), batch.resident());  // shared, not copied
@@ -196,9 +201,7 @@ TEST(GpuResident, CompactionDropsStaleDeviceCopies) {
   for (int b = 0; b < 12; ++b) {
     SCOPED_TRACE(b);
     // The vocabulary moves on, so compactions drop words and renumber the rest.
-    test::add_text(gpu, random_batch(rng, 40) + "\n" + "v" + std::to_string(b) + "x v" + std::to_string(b) + "y\n");
-    gpu.finish_batch(dict, batch);
-    batch.batch_ms = 1000 * (b + 1);
+    count_batch(gpu, dict, random_batch(rng, 40) + "\n" + "v" + std::to_string(b) + "x v" + std::to_string(b) + "y\n", b + 1, batch);
     w.apply(batch);
     w.expect_same(dict);
     if (b % 4 == 3) {
@@ -222,11 +225,7 @@ TEST(GpuResident, CheckpointOfResidentBatchesRestores) {
   window_spec spec{batch_clock::first_batch_at(1000, 1000), 3000, 1000, true, true};
   window_view running(gpu.make_count_table(), spec);
   batch_table batch;
-  auto next_batch = [&](int b) {
-    test::add_text(gpu, random_batch(rng, 60));
-    gpu.finish_batch(dict, batch);
-    batch.batch_ms = 1000 * (b + 1);
-  };
+  auto next_batch = [&](int b) { count_batch(gpu, dict, random_batch(rng, 60), b + 1, batch); };
   for (int b = 0; b < 5; ++b) {
     next_batch(b);
     running.apply(batch);
@@ -354,9 +353,7 @@ sink_outputs stateless_outputs(backend& b, const std::vector<std::string>& batch
   batch_table top_scratch;
   batch_table all_scratch;
   for (std::size_t i = 0; i < batches.size(); ++i) {
-    test::add_text(b, batches[i]);
-    b.finish_batch(dict, batch);
-    batch.batch_ms = 1000 * static_cast<std::int64_t>(i + 1);
+    count_batch(b, dict, batches[i], static_cast<std::int64_t>(i + 1), batch);
     view.apply(batch);
     const view_records records(view, top_scratch, all_scratch);
     const view_output o{batch.batch_ms, mode::stateless, records, dict};
