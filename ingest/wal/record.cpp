@@ -4,6 +4,7 @@
 #include <xxh_x86dispatch.h>
 
 #include <cstring>
+#include <new>
 
 
 namespace wcs::wal {
@@ -21,19 +22,36 @@ T get(const std::uint8_t* at) {
   return v;
 }
 
-std::uint64_t checksum(const std::uint8_t* header, std::span<const std::uint8_t> payload) {
-  return XXH3_64bits_withSeed(payload.data(), payload.size(), get<std::uint64_t>(header));
-}
-
 }  // namespace
 
-record_frame frame_record(kind k, std::span<const std::uint8_t> payload) {
+std::uint64_t payload_hash(std::span<const std::uint8_t> payload) { return XXH3_64bits(payload.data(), payload.size()); }
+
+std::uint64_t record_checksum(const std::uint8_t (&header)[record_header_bytes], std::uint64_t payload_hash) {
+  return XXH3_64bits_withSeed(&payload_hash, sizeof payload_hash, get<std::uint64_t>(header));
+}
+
+record_frame frame_record(kind k, std::size_t payload_bytes, std::uint64_t payload_hash) {
   record_frame f{};
-  put(f.header, static_cast<std::uint32_t>(payload.size()));
+  put(f.header, static_cast<std::uint32_t>(payload_bytes));
   f.header[4] = static_cast<std::uint8_t>(k);
-  put(f.trailer, checksum(f.header, payload));
+  put(f.trailer, record_checksum(f.header, payload_hash));
   return f;
 }
+
+record_frame frame_record(kind k, std::span<const std::uint8_t> payload) {
+  return frame_record(k, payload.size(), payload_hash(payload));
+}
+
+payload_hasher::payload_hasher() : state_(XXH3_createState()) {
+  if (!state_) throw std::bad_alloc();
+  reset();
+}
+
+void payload_hasher::free_state::operator()(XXH3_state_s* s) const { XXH3_freeState(s); }
+
+void payload_hasher::reset() { XXH3_64bits_reset(state_.get()); }
+void payload_hasher::add(std::span<const std::uint8_t> part) { XXH3_64bits_update(state_.get(), part.data(), part.size()); }
+std::uint64_t payload_hasher::hash() const { return XXH3_64bits_digest(state_.get()); }
 
 void append_record(std::string& out, kind k, std::span<const std::uint8_t> payload) {
   const record_frame f = frame_record(k, payload);
@@ -57,7 +75,7 @@ parse_result parse_record(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < record_header_bytes) return r;
   const auto size = get<std::uint32_t>(bytes.data());
   const std::uint8_t k = bytes[4];
-  if (size > max_payload_bytes || k < static_cast<std::uint8_t>(kind::segment) || k > static_cast<std::uint8_t>(kind::batch_end) ||
+  if (size > max_payload_bytes || k < static_cast<std::uint8_t>(kind::segment) || k > static_cast<std::uint8_t>(kind::padding) ||
       bytes[5] != 0 || bytes[6] != 0 || bytes[7] != 0) {
     r.status = parse_status::corrupt;
     r.why = "invalid record header";
@@ -66,7 +84,9 @@ parse_result parse_record(std::span<const std::uint8_t> bytes) {
   const std::size_t total = record_header_bytes + size + record_trailer_bytes;
   if (bytes.size() < total) return r;
   const auto payload = bytes.subspan(record_header_bytes, size);
-  if (checksum(bytes.data(), payload) != get<std::uint64_t>(bytes.data() + record_header_bytes + size)) {
+  std::uint8_t header[record_header_bytes];
+  std::memcpy(header, bytes.data(), sizeof header);
+  if (record_checksum(header, payload_hash(payload)) != get<std::uint64_t>(bytes.data() + record_header_bytes + size)) {
     r.status = parse_status::corrupt;
     r.why = "checksum mismatch";
     return r;

@@ -2,13 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -33,13 +34,16 @@ constexpr std::uint64_t writeback_bytes = 4 << 20;
 
 // O_DIRECT's unit: buffer address, file offset and length are multiples of it.
 constexpr std::size_t block_bytes = 4096;
-// The staging buffer: the held appends and one read (1 MiB at most) fit. One huge page, aligned to its
-// size: each O_DIRECT write pins the buffer's pages, and a huge page pins as one.
-constexpr std::size_t stage_bytes = 2 << 20;
-// Appends are held until this much is staged (or flush()).
+// The staging buffer for what is copied rather than written in place: small records and the partial
+// blocks at a data record's ends. When it fills, it is written.
+constexpr std::size_t stage_bytes = 256 << 10;
+// Appends are held until this much is held or staged (or flush()).
 constexpr std::size_t hold_bytes = 1 << 20;
 // Segments grow by this much at a time (fallocate), so an append allocates no blocks.
 constexpr std::uint64_t preallocate_bytes = 64 << 20;
+
+// One part of a gathered write (pwritev only reads the bytes).
+iovec part(const std::uint8_t* bytes, std::size_t n) { return {const_cast<std::uint8_t*>(bytes), n}; }
 
 constexpr std::uint64_t round_up(std::uint64_t n, std::uint64_t unit) { return (n + unit - 1) / unit * unit; }
 
@@ -139,10 +143,9 @@ std::optional<segment_header> read_header(const std::string& path) {
 
 write_ahead_log::write_ahead_log(std::string dir, std::int64_t interval_ms)
     : dir_(std::move(dir)), interval_ms_(interval_ms),
-      stage_(static_cast<std::uint8_t*>(std::aligned_alloc(stage_bytes, stage_bytes))),
+      stage_(static_cast<std::uint8_t*>(std::aligned_alloc(block_bytes, stage_bytes))),
       covered_ms_(std::numeric_limits<std::int64_t>::min()), newest_ms_(std::numeric_limits<std::int64_t>::min()) {
   if (!stage_) throw std::bad_alloc();
-  ::madvise(stage_.get(), stage_bytes, MADV_HUGEPAGE);  // a hint: 4 KiB pages work too
   const std::string what = fmt::format("write-ahead log {}", dir_);
   std::error_code ec;
   fs::create_directories(dir_, ec);
@@ -265,6 +268,8 @@ void write_ahead_log::replay(replay_visitor& v) {
           }
           v.on_batch_end(batch_ms);
           break;
+        case kind::padding:
+          break;
       }
       at_start = false;
       f.consume(r.bytes);
@@ -377,14 +382,16 @@ void write_ahead_log::write_record(kind k, std::span<const std::uint8_t> payload
   write_staged();
 }
 
-void write_ahead_log::stage_record(kind k, std::span<const std::uint8_t> payload) {
-  const record_frame f = frame_record(k, payload);
+void write_ahead_log::stage_record(kind k, std::span<const std::uint8_t> payload) { stage_record(frame_record(k, payload), payload); }
+
+void write_ahead_log::stage_record(const record_frame& f, std::span<const std::uint8_t> payload) {
   stage(f.header);
   stage(payload);
   stage(f.trailer);
 }
 
 void write_ahead_log::flush() {
+  log_held();
   if (stage_at_ + staged_ != out_bytes_) write_staged();
 }
 
@@ -395,40 +402,95 @@ void write_ahead_log::stage(std::span<const std::uint8_t> bytes) {
     staged_ += n;
     bytes = bytes.subspan(n);
     if (staged_ == stage_bytes) {
-      write_blocks(stage_bytes);
+      write_at({part(stage_.get(), stage_bytes)}, stage_at_);
       stage_at_ += stage_bytes;
       staged_ = 0;
     }
   }
 }
 
-void write_ahead_log::write_staged() {
-  if (staged_ != 0) {
-    // Zeros pad the last block; the next append writes it again, longer.
-    const std::size_t padded = round_up(staged_, block_bytes);
-    std::memset(stage_.get() + staged_, 0, padded - staged_);
-    write_blocks(padded);
-    const std::size_t whole = staged_ / block_bytes * block_bytes;
-    if (whole != 0) {
-      std::memcpy(stage_.get(), stage_.get() + whole, staged_ - whole);
-      stage_at_ += whole;
-      staged_ -= whole;
-    }
-  }
-  out_bytes_ = stage_at_ + staged_;
+std::size_t write_ahead_log::pad_staged() {
+  const std::size_t padded = round_up(staged_, block_bytes);
+  std::memset(stage_.get() + staged_, 0, padded - staged_);
+  return padded;
 }
 
-void write_ahead_log::write_blocks(std::size_t bytes) {
+void write_ahead_log::keep_last_block(std::uint64_t written_to) {
+  const std::size_t whole = staged_ / block_bytes * block_bytes;
+  if (whole != 0) {
+    std::memcpy(stage_.get(), stage_.get() + whole, staged_ - whole);
+    staged_ -= whole;
+  }
+  out_bytes_ = written_to;
+  stage_at_ = written_to - staged_;
+}
+
+void write_ahead_log::write_staged() {
+  if (staged_ != 0) write_at({part(stage_.get(), pad_staged())}, stage_at_);
+  keep_last_block(stage_at_ + staged_);
+}
+
+void write_ahead_log::log_held() {
+  if (held_.empty()) return;
+  const record_frame f = frame_record(kind::data, held_.size(), held_hash_.hash());
+  // A few blocks are not worth a padding record and a gathered write: they are copied.
+  if (held_.size() < 4 * block_bytes) {
+    stage_record(f, held_);
+  } else {
+    write_in_place(f, held_);
+  }
+  held_ = {};
+}
+
+void write_ahead_log::write_in_place(const record_frame& f, std::span<const std::uint8_t> payload) {
+  if (staged_ > stage_bytes / 2) write_staged();  // room for the head and tail staged below
+  // O_DIRECT writes whole blocks from block-aligned memory: the payload's file offset must equal its
+  // address modulo a block, which a padding record before it arranges.
+  const auto address = reinterpret_cast<std::uintptr_t>(payload.data());
+  std::size_t gap = (address - (stage_at_ + staged_ + record_header_bytes)) % block_bytes;
+  if (gap != 0) {
+    constexpr std::size_t frame_bytes = record_header_bytes + record_trailer_bytes;
+    static constexpr std::array<std::uint8_t, block_bytes> zeros{};
+    if (gap < frame_bytes) gap += block_bytes;
+    stage_record(kind::padding, std::span(zeros).first(gap - frame_bytes));
+  }
+  stage(f.header);
+  // The payload's bytes before its first block boundary, and after its last, are copied; the whole
+  // blocks between are written from where they are.
+  const std::size_t head = std::min(payload.size(), (block_bytes - address % block_bytes) % block_bytes);
+  const std::size_t whole = (payload.size() - head) / block_bytes * block_bytes;
+  stage(payload.first(head));
+  const std::size_t before = staged_;  // a block boundary
+  stage(payload.subspan(head + whole));
+  stage(f.trailer);
+  const std::size_t padded = pad_staged();
+  const std::uint64_t at = stage_at_;
+  write_at({part(stage_.get(), before), part(payload.data() + head, whole), part(stage_.get() + before, padded - before)}, at);
+  // The staged tail now follows the middle blocks in the file.
+  std::memmove(stage_.get(), stage_.get() + before, staged_ - before);
+  staged_ -= before;
+  keep_last_block(at + before + whole + staged_);
+}
+
+void write_ahead_log::write_at(std::initializer_list<iovec> parts_in, std::uint64_t at) {
+  std::array<iovec, 3> parts{};
+  std::size_t first = 0, count = 0;
+  std::uint64_t end = at;
+  for (const iovec& v : parts_in) {
+    if (v.iov_len == 0) continue;
+    parts[count++] = v;
+    end += v.iov_len;
+  }
   const std::string what = "cannot write the write-ahead log";
-  if (stage_at_ + bytes > allocated_) {
-    const std::uint64_t to = round_up(stage_at_ + bytes, preallocate_bytes);
+  if (end > allocated_) {
+    const std::uint64_t to = round_up(end, preallocate_bytes);
     // Best effort: where it is not supported, or the disk (or RLIMIT_FSIZE) has less room left, the
     // writes allocate, and fail only when the bytes themselves do not fit.
     const bool done = ::fallocate(out_.fd, 0, static_cast<off_t>(allocated_), static_cast<off_t>(to - allocated_)) == 0;
     allocated_ = done ? to : std::numeric_limits<std::uint64_t>::max();
   }
-  for (std::size_t done = 0; done < bytes;) {
-    const ssize_t n = ::pwrite(out_.fd, stage_.get() + done, bytes - done, static_cast<off_t>(stage_at_ + done));
+  while (first < count) {
+    const ssize_t n = ::pwritev(out_.fd, parts.data() + first, static_cast<int>(count - first), static_cast<off_t>(at));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EINVAL && direct_) {
       // Opened with O_DIRECT but refused at the write: the page cache takes the same blocks.
@@ -438,13 +500,24 @@ void write_ahead_log::write_blocks(std::size_t bytes) {
       continue;
     }
     if (n < 0) throw_io_error(what, "write", out_.path, errno);
-    done += static_cast<std::size_t>(n);
+    at += static_cast<std::uint64_t>(n);
+    for (auto left = static_cast<std::size_t>(n); left != 0;) {
+      const std::size_t step = std::min(left, parts[first].iov_len);
+      parts[first].iov_base = static_cast<std::uint8_t*>(parts[first].iov_base) + step;
+      parts[first].iov_len -= step;
+      left -= step;
+      if (parts[first].iov_len == 0) ++first;
+    }
   }
 }
 
 void write_ahead_log::append_data(std::span<const std::uint8_t> bytes) {
-  stage_record(kind::data, bytes);
-  if (stage_at_ + staged_ - out_bytes_ >= hold_bytes) write_staged();
+  // Reads land one after another in the receiver's buffer: held together, they make one record.
+  if (!held_.empty() && bytes.data() != held_.data() + held_.size()) log_held();
+  if (held_.empty()) held_hash_.reset();
+  held_hash_.add(bytes);  // while the bytes are in cache
+  held_ = held_.empty() ? bytes : std::span(held_.data(), held_.size() + bytes.size());
+  if (held_.size() + (stage_at_ + staged_ - out_bytes_) >= hold_bytes) flush();
   if (!direct_ && out_bytes_ - kicked_ >= writeback_bytes) {
     kicked_ = out_bytes_;
     {
@@ -455,9 +528,13 @@ void write_ahead_log::append_data(std::span<const std::uint8_t> bytes) {
   }
 }
 
-void write_ahead_log::append_connection_end() { stage_record(kind::connection_end, {}); }
+void write_ahead_log::append_connection_end() {
+  log_held();
+  stage_record(kind::connection_end, {});
+}
 
 void write_ahead_log::append_batch_end(std::int64_t batch_ms, std::span<const std::uint8_t> carried, bool after_cr_at_cut) {
+  log_held();
   write_record(kind::batch_end, {reinterpret_cast<const std::uint8_t*>(&batch_ms), sizeof batch_ms});
   {
     // One sync covers every batch end before it: a disk slower than the stream syncs continuously.

@@ -2,10 +2,12 @@
 // The receiver's write-ahead log (docs/reliability.md): every byte read from the socket is appended
 // before it is counted, with the batch ends and connection ends that give each line its batch. Records
 // go to the disk directly (O_DIRECT, past the page cache, whose copying and writeback cost more CPU than
-// the disk's own work): each append writes the 4 KiB blocks it touched, the last one padded with zeros
-// and written again by the next append, into space preallocated ahead; replay takes zeros after the
-// last record as the end. Appends are held (1 MiB at most) until the receiver is about to hand its
-// bytes on, so a killed process loses at most that and one read besides the socket buffers. Where O_DIRECT is refused (tmpfs) the same blocks go through the page cache.
+// the disk's own work): each write covers the 4 KiB blocks it touched, the last one padded with zeros
+// and written again by the next, into space preallocated ahead; replay takes zeros after the last
+// record as the end. Received bytes are held where the receiver read them (1 MiB at most) until it is
+// about to hand them on, then written from there as one record, so a killed process loses at most that
+// and one read besides the socket buffers. Where O_DIRECT is refused (tmpfs) the same blocks go through
+// the page cache.
 // A written block survives a killed process; for a power loss a thread of its own makes the log durable
 // (fdatasync) after each batch end, and syncs the segments left behind and the directory when a segment
 // rolls.
@@ -16,10 +18,13 @@
 // Segment files DIR/wal-<sequence>.log, each a run of records (ingest/wal/record.hpp) starting with a
 // segment record. A new segment starts at each engine start (flag `restart`) and, at a batch end, once a
 // checkpoint holds a batch of the current one.
+#include <sys/uio.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,8 +70,10 @@ class write_ahead_log {
   // Opens a new segment for this run's appends; its first batch is the receiver's next batch.
   void start(std::int64_t first_batch_ms);
 
-  // Data and connection ends are held until 1 MiB is staged (fewer, larger writes: each costs the
-  // disk and the hypervisor a round trip) or flush() is called: call it before the bytes can be counted.
+  // Appends are held until 1 MiB is held (fewer, larger writes: each costs the disk and the hypervisor a
+  // round trip) or flush() is called: call it before the bytes can be counted. append_data's bytes are
+  // written from where they are, so they must stay there, unchanged, until the next flush(),
+  // append_connection_end() or append_batch_end(); successive reads into one buffer make one record.
   void append_data(std::span<const std::uint8_t> bytes);
   void append_connection_end();
   void flush();
@@ -92,11 +99,17 @@ class write_ahead_log {
   void open_segment(std::int64_t first_batch_ms, std::uint32_t flags, std::span<const std::uint8_t> carried);
   void write_record(kind k, std::span<const std::uint8_t> payload);
   void stage_record(kind k, std::span<const std::uint8_t> payload);
-  // Staged appends: stage() copies bytes into the block-aligned buffer, writing it whenever it fills;
+  void stage_record(const record_frame& f, std::span<const std::uint8_t> payload);
+  // Staged records: stage() copies bytes into the block-aligned buffer, writing it whenever it fills;
   // write_staged() writes the blocks staged so far (the last one zero-padded) and keeps that last block.
   void stage(std::span<const std::uint8_t> bytes);
   void write_staged();
-  void write_blocks(std::size_t bytes);
+  std::size_t pad_staged();  // zeros to the next block boundary; returns the padded length
+  void keep_last_block(std::uint64_t written_to);
+  // The held bytes as a data record: copied when few, otherwise written in place.
+  void log_held();
+  void write_in_place(const record_frame& f, std::span<const std::uint8_t> payload);
+  void write_at(std::initializer_list<iovec> parts, std::uint64_t at);
   void cut(std::size_t index, std::uint64_t offset, const std::string& why);
   void trim();
   void sync_loop();
@@ -117,7 +130,9 @@ class write_ahead_log {
   open_file out_{-1, {}};        // the segment appended to
   std::uint64_t out_bytes_ = 0;  // bytes written to it (more may be staged)
   std::uint64_t kicked_ = 0;     // of which the sync thread was asked to start writing
-  std::unique_ptr<std::uint8_t[], aligned_free> stage_;  // block-aligned, zeros past staged_
+  std::span<const std::uint8_t> held_;  // data appended, not yet logged, in the caller's buffer
+  payload_hasher held_hash_;
+  std::unique_ptr<std::uint8_t[], aligned_free> stage_;  // block-aligned
   std::size_t staged_ = 0;        // bytes in stage_, from file offset stage_at_ (a block boundary)
   std::uint64_t stage_at_ = 0;
   std::uint64_t allocated_ = 0;   // the segment's preallocated length

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
-#include <xxhash.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -36,9 +35,10 @@ std::string fix_checksums(std::string s) {
     std::uint32_t size = 0;
     std::memcpy(&size, s.data() + at, sizeof size);
     if (size > s.size() - at - 16) break;
-    std::uint64_t seed = 0;
-    std::memcpy(&seed, s.data() + at, sizeof seed);
-    const std::uint64_t sum = XXH3_64bits_withSeed(s.data() + at + 8, size, seed);
+    std::uint8_t header[wcs::wal::record_header_bytes];
+    std::memcpy(header, s.data() + at, sizeof header);
+    const std::uint64_t sum =
+        wcs::wal::record_checksum(header, wcs::wal::payload_hash({reinterpret_cast<const std::uint8_t*>(s.data()) + at + 8, size}));
     std::memcpy(s.data() + at + 8 + size, &sum, sizeof sum);
     at += 16 + size;
   }

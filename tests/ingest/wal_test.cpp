@@ -189,6 +189,61 @@ TEST(Wal, RestartAfterRestartKeepsTheBatches) {
   fs::remove_all(dir);
 }
 
+// What replay hands its reader, as one string: data as it is, markers for the ends.
+struct transcript : wal::replay_visitor {
+  std::string text;
+  void on_segment(const wal::segment_header&, std::span<const std::uint8_t>, bool) override {}
+  void on_data(std::span<const std::uint8_t> b) override { text.append(reinterpret_cast<const char*>(b.data()), b.size()); }
+  void on_connection_end() override { text += "<close>"; }
+  void on_batch_end(std::int64_t ms) override { text += "<batch " + std::to_string(ms) + ">"; }
+};
+
+TEST(Wal, LargeReadsWrittenInPlaceReplayByteForByte) {
+  // Reads of up to 300 KB at every alignment in one buffer, as the receiver's are: held together,
+  // they are written from the buffer (a padding record aligning them) with only their ends copied.
+  // Then small reads, some apart: copied, through a staging buffer that fills many times.
+  std::mt19937 rng(11);
+  const std::string dir = temp_dir("wcs-wal-in-place");
+  std::vector<std::uint8_t> buffer(8 << 20);
+  for (auto& b : buffer) b = static_cast<std::uint8_t>('a' + rng() % 26);
+  std::string expected;
+  {
+    wal::write_ahead_log log(dir, interval_ms);
+    log.start(0);
+    std::size_t at = rng() % 4096;
+    for (int i = 0; i < 2000; ++i) {
+      const bool large = i < 200;
+      const std::size_t n = std::min<std::size_t>(1 + rng() % (large ? 300000 : 5000), buffer.size() - at);
+      log.append_data({buffer.data() + at, n});
+      expected.append(reinterpret_cast<const char*>(buffer.data() + at), n);
+      at += n + (!large && rng() % 2 == 0 ? 17 : 0);
+      switch (rng() % (large ? 8 : 64)) {
+        case 0:  // the receiver hands its bytes on, or moves to another buffer
+          log.flush();
+          at = rng() % (buffer.size() / 2);
+          break;
+        case 1:
+          log.append_connection_end();
+          expected += "<close>";
+          break;
+        case 2:
+          log.append_batch_end(i * interval_ms, {}, false);
+          expected += "<batch " + std::to_string(i * interval_ms) + ">";
+          break;
+        default:
+          if (at + 300000 > buffer.size()) at = rng() % 4096;
+      }
+    }
+    log.flush();
+  }
+  wal::write_ahead_log log(dir, interval_ms);
+  transcript got;
+  log.replay(got);
+  ASSERT_EQ(got.text.size(), expected.size());
+  EXPECT_TRUE(got.text == expected);
+  fs::remove_all(dir);
+}
+
 TEST(Wal, ZerosAfterTheLastRecordAreItsEndAndAnythingAfterThemIsCut) {
   // A killed run leaves its last block's padding and the preallocated space: zeros, not a torn tail.
   std::mt19937 rng(7);
