@@ -97,6 +97,8 @@ def run_measured(cmd, stdout=subprocess.DEVNULL, cpus=None):
 
 DONE = re.compile(r"done: (\d+) batches, (\d+) lines, (\d+) words")
 BATCH = re.compile(r"batch \d+ \([^)]*\): (\d+) lines, .* processing ([0-9.]+) ms")
+RECEIVER_CPU = re.compile(r"receiver: .* reads, ([0-9.]+) s CPU")
+SYNC_CPU = re.compile(r"write-ahead log: .* sync thread ([0-9.]+) ms CPU")
 DELAY = re.compile(r"batch \d+ \([^)]*\): (\d+) lines, .* processing ([0-9.]+) ms, scheduling delay ([0-9.]+) ms")
 DD = re.compile(r"copied, ([0-9.]+) s")
 
@@ -111,6 +113,14 @@ def engine_counts(stderr):
 def logged_batches(stderr):
     """(lines, processing seconds) of each batch in the engine's log."""
     return [(int(m.group(1)), float(m.group(2)) / 1000) for m in BATCH.finditer(stderr)]
+
+
+def log_threads_cpu(stderr):
+    """CPU seconds of the threads that do the write-ahead log's work (the receiver, the log's sync thread),
+    from the engine's exit summaries; None when the receiver's is missing."""
+    receiver = RECEIVER_CPU.search(stderr)
+    sync = SYNC_CPU.search(stderr)
+    return float(receiver.group(1)) + (float(sync.group(1)) / 1e3 if sync else 0.0) if receiver else None
 
 
 def batch_delays(stderr):
@@ -302,10 +312,12 @@ def main():
     dd_mb_s = []  # durable write bandwidth, once a round (--wal)
     later_batches = {}  # (what, threads) -> lines/s of the batches after the first, one per run
     parts = {}  # (what, threads) -> (each batch's processing seconds, the rest of the wall time), one per run
+    ingest_cpu = {}  # (what, threads) -> CPU seconds of the receiver and the log's sync thread, one per run
     def add(key, sample, err=None):
         samples.setdefault(key, []).append(sample)
         if err is None:
             return
+        ingest_cpu.setdefault(key, []).append(log_threads_cpu(err))
         delays.setdefault(key, []).extend(batch_delays(err))
         batches = logged_batches(err)
         parts.setdefault(key, []).append(([b[1] for b in batches], sample.wall - sum(b[1] for b in batches)))
@@ -484,6 +496,15 @@ def main():
                     print("    %-50s processing %+.1f%% (%+.1f..%+.1f%%), CPU %+.1f%% (%+.1f..%+.1f%%)" % (
                         name, *(100 * x for x in paired_cost(processing(a), processing(b), bootstrap)
                                 + paired_cost(cpu(a), cpu(b), bootstrap))))
+                if None not in ingest_cpu[log] + ingest_cpu[no_log]:
+                    # The counting threads' CPU varies from run to run by more than the whole log costs; the
+                    # log's work is done on the receiver's thread and its own sync thread, whose CPU the
+                    # engine reports: their extra CPU, as a share of the whole process's CPU without the log.
+                    extra = [(a - b + c) / c for a, b, c in zip(ingest_cpu[log], ingest_cpu[no_log], cpu(no_log))]
+                    print("    %-50s CPU %+.1f%% (%+.1f..%+.1f%%); receiver and sync thread %.3f against %.3f s (medians)" % (
+                        "the log's threads' extra CPU (WAL against --no-wal)",
+                        *(100 * x for x in paired_cost(extra, [1.0] * len(extra), bootstrap)),
+                        statistics.median(ingest_cpu[log]), statistics.median(ingest_cpu[no_log])))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")
         for (what, t), rates in later_batches.items():

@@ -76,6 +76,7 @@ class receiver {
   bool line_open_ = false;    // a line a full buffer was cut inside has not ended yet
   std::uint64_t lines_left_ = 0;
   std::uint64_t batch_bytes_ = 0;
+  std::uint64_t reads_ = 0, received_bytes_ = 0;  // from the source (not the log's replay)
   std::int64_t next_batch_ms_ = 0;
 
   wal::write_ahead_log* log_;

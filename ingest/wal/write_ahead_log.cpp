@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "ingest/common/durable_file.hpp"
+#include "ingest/common/thread_cpu.hpp"
 
 namespace wcs::wal {
 namespace fs = std::filesystem;
@@ -190,6 +191,7 @@ write_ahead_log::~write_ahead_log() {
     }
     sync_cv_.notify_all();
     syncer_.join();
+    spdlog::info("write-ahead log: {:.2f} MB in {} writes; its sync thread {:.1f} ms CPU", written_bytes_ / 1e6, writes_, 1e3 * sync_cpu_s_);
   }
   if (out_.fd >= 0) left_.push_back({out_.fd, out_.path, out_bytes_});
   for (const open_file& f : left_) {
@@ -303,7 +305,10 @@ void write_ahead_log::sync_loop() {
   std::unique_lock lock(sync_mutex_);
   for (;;) {
     sync_cv_.wait(lock, [&] { return sync_wanted_ || write_to_ > write_from_ || stopping_; });
-    if (!sync_wanted_ && stopping_) return;
+    if (!sync_wanted_ && stopping_) {
+      sync_cpu_s_ = thread_cpu_seconds();
+      return;
+    }
     const bool sync = std::exchange(sync_wanted_, false);
     const open_file out = synced_;
     std::vector<open_file> left = sync ? std::exchange(left_, {}) : std::vector<open_file>{};
@@ -500,6 +505,8 @@ void write_ahead_log::write_at(std::initializer_list<iovec> parts_in, std::uint6
       continue;
     }
     if (n < 0) throw_io_error(what, "write", out_.path, errno);
+    ++writes_;
+    written_bytes_ += static_cast<std::uint64_t>(n);
     at += static_cast<std::uint64_t>(n);
     for (auto left = static_cast<std::size_t>(n); left != 0;) {
       const std::size_t step = std::min(left, parts[first].iov_len);

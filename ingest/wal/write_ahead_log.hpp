@@ -136,6 +136,7 @@ class write_ahead_log {
   std::size_t staged_ = 0;        // bytes in stage_, from file offset stage_at_ (a block boundary)
   std::uint64_t stage_at_ = 0;
   std::uint64_t allocated_ = 0;   // the segment's preallocated length
+  std::uint64_t writes_ = 0, written_bytes_ = 0;  // for the exit summary
   bool direct_ = true;            // O_DIRECT still to be tried (or in use)
   std::vector<segment> segments_;  // oldest first
   std::atomic<std::int64_t> covered_ms_;  // trim and roll up to here
@@ -152,6 +153,7 @@ class write_ahead_log {
   bool sync_wanted_ = false;
   bool stopping_ = false;
   std::string sync_error_;
+  double sync_cpu_s_ = 0;  // the sync thread's CPU time, set as it stops
   std::thread syncer_;
 };
 
