@@ -37,7 +37,10 @@ Page cache: the share of the engine's input the kernel caches in 2 MiB folios is
              to the same file system (O_DIRECT, 1 MiB at a time, fdatasync every batch), which splits the
              log's cost into the disk's (what any process writing that much costs the engine on this
              machine) and the log's own (WAL against that variant); each as the median of the rounds'
-             paired ratios with a bootstrap 95% confidence interval.
+             paired ratios with a bootstrap 95% confidence interval. The counting threads' CPU varies
+             from run to run by more than the log costs, so the log's own work is also measured where
+             it runs: the receiver's thread and the log's sync thread, whose CPU the engine reports at
+             exit; their extra CPU with the log, as a share of the process's CPU without it.
 --recache:   drops the engine's input from the page cache first, so it is read back as from disk.
 --warmup:    each measured file-mode or baseline run follows an unmeasured run of the same command, so
              each is measured in its own steady state. On the documented VM a run is slower right after
@@ -77,13 +80,21 @@ import perf_gate
 
 
 # One measured run: wall seconds, peak RSS MB, CPU seconds (user + system).
-Sample = collections.namedtuple("Sample", "wall rss cpu")
+Sample = collections.namedtuple("Sample", "wall rss cpu steal")
+
+
+def stolen_s():
+    """CPU seconds the hypervisor has taken from this machine's CPUs since boot (/proc/stat steal; 0 where
+    it is not reported)."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
 
 
 def run_measured(cmd, stdout=subprocess.DEVNULL, cpus=None):
     """Runs cmd (confined to the CPUs `cpus` when given); returns (Sample, stderr text, stdout bytes or
     None)."""
-    start = time.perf_counter()
+    start, stolen = time.perf_counter(), stolen_s()
     pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, preexec_fn=pin)
     err = proc.stderr.read()
@@ -92,7 +103,8 @@ def run_measured(cmd, stdout=subprocess.DEVNULL, cpus=None):
     wall = time.perf_counter() - start
     if status != 0:
         raise SystemExit("failed (%d): %s\n%s" % (status, " ".join(cmd), err.decode(errors="replace")))
-    return Sample(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime), err.decode(errors="replace"), out
+    steal = (stolen_s() - stolen) / (wall * os.cpu_count())
+    return Sample(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, steal), err.decode(errors="replace"), out
 
 
 DONE = re.compile(r"done: (\d+) batches, (\d+) lines, (\d+) words")
@@ -464,14 +476,17 @@ def main():
                                                         for k in samples if k[0] == "wcstream socket, no WAL")))
     if args.rate:
         print("at %.0f lines/s (%.1f MB/s), %g s batches: CPU per line, and each batch's processing time and "
-              "scheduling delay (medians over every batch of every run, ms; max in brackets)" % (
+              "scheduling delay (medians over every batch of every run, ms; max in brackets); the share of the CPUs the "
+              "hypervisor took during the runs (steal: it slows a run's batches)" % (
                   args.rate, args.rate * text_bytes / lines / 1e6, args.batch))
         for key, v in delays.items():
             if key[0].startswith("wcstream socket"):
-                print("  %-26s %7s %8.3f us/line  processing %8.1f [%8.1f]  scheduling delay %8.1f [%8.1f]  total %8.1f" % (
+                print("  %-26s %7s %8.3f us/line  processing %8.1f [%8.1f]  scheduling delay %8.1f [%8.1f]  total %8.1f"
+                      "  steal %.1f%% [%.1f%%]" % (
                     key[0], key[1], 1e6 * median(key, "cpu") / (lines * args.repeat),
                     statistics.median(p for p, _ in v), max(p for p, _ in v),
-                    statistics.median(d for _, d in v), max(d for _, d in v), statistics.median(p + d for p, d in v)))
+                    statistics.median(d for _, d in v), max(d for _, d in v), statistics.median(p + d for p, d in v),
+                    100 * median(key, "steal"), 100 * max(s.steal for s in samples[key])))
         for t in (str(t) for t in threads):
             log, no_log = ("wcstream socket, WAL", t), ("wcstream socket, no WAL", t)
             if log in delays and no_log in delays:
