@@ -128,7 +128,16 @@ std::optional<segment_header> read_header(const std::string& path) {
   buffered_file f(path);
   f.fill(magic_bytes + record_header_bytes + 24 + record_trailer_bytes);
   auto b = f.bytes();
-  if (b.size() < magic_bytes || std::memcmp(b.data(), segment_magic, magic_bytes) != 0) return std::nullopt;
+  if (b.size() < magic_bytes) return std::nullopt;
+  // Another format version (the magic's last digit before "\n"): its records must not be cut as torn.
+  constexpr std::size_t version_at = magic_bytes - 2;
+  if (std::memcmp(b.data(), segment_magic, version_at) == 0 && b[version_at] != static_cast<std::uint8_t>(segment_magic[version_at]) &&
+      b[magic_bytes - 1] == '\n')
+    throw std::runtime_error(fmt::format("the write-ahead log segment {} has format {}, this wcstream writes {}: replay it with the "
+                                         "wcstream that wrote it, or remove it to start without it",
+                                         path, std::string_view(reinterpret_cast<const char*>(b.data()), version_at + 1),
+                                         std::string_view(segment_magic, version_at + 1)));
+  if (std::memcmp(b.data(), segment_magic, magic_bytes) != 0) return std::nullopt;
   f.consume(magic_bytes);
   for (;;) {
     const parse_result r = parse_record(f.bytes());

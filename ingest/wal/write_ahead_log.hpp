@@ -53,7 +53,7 @@ class write_ahead_log {
  public:
   // Creates and locks `dir` and reads the segments' headers; a segment whose header is torn (a crash
   // while it was created) is removed with a warning. Throws std::runtime_error when the directory cannot
-  // be used, is locked by another process, or was made with another batch interval.
+  // be used, is locked by another process, or was made with another batch interval or format version.
   write_ahead_log(std::string dir, std::int64_t interval_ms);
   ~write_ahead_log();
   write_ahead_log(const write_ahead_log&) = delete;

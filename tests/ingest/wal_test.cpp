@@ -244,6 +244,21 @@ TEST(Wal, LargeReadsWrittenInPlaceReplayByteForByte) {
   fs::remove_all(dir);
 }
 
+TEST(Wal, ALogOfAnotherFormatVersionIsRefusedNotCut) {
+  const std::string dir = temp_dir("wcs-wal-version");
+  fs::create_directories(dir);
+  const std::string seg = dir + "/wal-00000000000000000001.log";
+  std::ofstream(seg, std::ios::binary) << "wcswal1\n" << std::string(100, 'x');
+  try {
+    wal::write_ahead_log log(dir, interval_ms);
+    FAIL() << "accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("has format wcswal1, this wcstream writes wcswal2"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(fs::file_size(seg), 108u) << "left as it was";
+  fs::remove_all(dir);
+}
+
 TEST(Wal, ZerosAfterTheLastRecordAreItsEndAndAnythingAfterThemIsCut) {
   // A killed run leaves its last block's padding and the preallocated space: zeros, not a torn tail.
   std::mt19937 rng(7);
