@@ -79,7 +79,8 @@ import time
 import perf_gate
 
 
-# One measured run: wall seconds, peak RSS MB, CPU seconds (user + system).
+# One measured run: wall seconds, peak RSS MB, CPU seconds (user + system), the share of the machine's CPU
+# time the hypervisor took meanwhile.
 Sample = collections.namedtuple("Sample", "wall rss cpu steal")
 
 
@@ -515,10 +516,10 @@ def main():
                     # The counting threads' CPU varies from run to run by more than the whole log costs; the
                     # log's work is done on the receiver's thread and its own sync thread, whose CPU the
                     # engine reports: their extra CPU, as a share of the whole process's CPU without the log.
-                    extra = [(a - b + c) / c for a, b, c in zip(ingest_cpu[log], ingest_cpu[no_log], cpu(no_log))]
+                    with_extra = [c + a - b for a, b, c in zip(ingest_cpu[log], ingest_cpu[no_log], cpu(no_log))]
                     print("    %-50s CPU %+.1f%% (%+.1f..%+.1f%%); receiver and sync thread %.3f against %.3f s (medians)" % (
                         "the log's threads' extra CPU (WAL against --no-wal)",
-                        *(100 * x for x in paired_cost(extra, [1.0] * len(extra), bootstrap)),
+                        *(100 * x for x in paired_cost(with_extra, cpu(no_log), bootstrap)),
                         statistics.median(ingest_cpu[log]), statistics.median(ingest_cpu[no_log])))
     if later_batches:
         print("batches after the first (engine's batch log: lines / processing time; medians over runs):")

@@ -26,8 +26,8 @@ T get(const std::uint8_t* at) {
 
 std::uint64_t payload_hash(std::span<const std::uint8_t> payload) { return XXH3_64bits(payload.data(), payload.size()); }
 
-std::uint64_t record_checksum(const std::uint8_t (&header)[record_header_bytes], std::uint64_t payload_hash) {
-  return XXH3_64bits_withSeed(&payload_hash, sizeof payload_hash, get<std::uint64_t>(header));
+std::uint64_t record_checksum(std::span<const std::uint8_t, record_header_bytes> header, std::uint64_t payload_hash) {
+  return XXH3_64bits_withSeed(&payload_hash, sizeof payload_hash, get<std::uint64_t>(header.data()));
 }
 
 record_frame frame_record(kind k, std::size_t payload_bytes, std::uint64_t payload_hash) {
@@ -84,9 +84,7 @@ parse_result parse_record(std::span<const std::uint8_t> bytes) {
   const std::size_t total = record_header_bytes + size + record_trailer_bytes;
   if (bytes.size() < total) return r;
   const auto payload = bytes.subspan(record_header_bytes, size);
-  std::uint8_t header[record_header_bytes];
-  std::memcpy(header, bytes.data(), sizeof header);
-  if (record_checksum(header, payload_hash(payload)) != get<std::uint64_t>(bytes.data() + record_header_bytes + size)) {
+  if (record_checksum(bytes.first<record_header_bytes>(), payload_hash(payload)) != get<std::uint64_t>(bytes.data() + record_header_bytes + size)) {
     r.status = parse_status::corrupt;
     r.why = "checksum mismatch";
     return r;

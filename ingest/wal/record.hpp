@@ -48,7 +48,7 @@ struct record_frame {
   std::uint8_t trailer[record_trailer_bytes];
 };
 std::uint64_t payload_hash(std::span<const std::uint8_t> payload);
-std::uint64_t record_checksum(const std::uint8_t (&header)[record_header_bytes], std::uint64_t payload_hash);
+std::uint64_t record_checksum(std::span<const std::uint8_t, record_header_bytes> header, std::uint64_t payload_hash);
 record_frame frame_record(kind k, std::size_t payload_bytes, std::uint64_t payload_hash);
 record_frame frame_record(kind k, std::span<const std::uint8_t> payload);
 

@@ -487,14 +487,17 @@ void write_ahead_log::write_in_place(const record_frame& f, std::span<const std:
 }
 
 void write_ahead_log::write_at(std::initializer_list<iovec> parts_in, std::uint64_t at) {
-  std::array<iovec, 3> parts{};
-  std::size_t first = 0, count = 0;
+  // Empty parts dropped: a pwritev of only those would write nothing, forever.
+  std::vector<iovec> parts;
+  parts.reserve(parts_in.size());
   std::uint64_t end = at;
   for (const iovec& v : parts_in) {
     if (v.iov_len == 0) continue;
-    parts[count++] = v;
+    parts.push_back(v);
     end += v.iov_len;
   }
+  std::size_t first = 0;
+  const std::size_t count = parts.size();
   const std::string what = "cannot write the write-ahead log";
   if (end > allocated_) {
     const std::uint64_t to = round_up(end, preallocate_bytes);

@@ -35,10 +35,9 @@ std::string fix_checksums(std::string s) {
     std::uint32_t size = 0;
     std::memcpy(&size, s.data() + at, sizeof size);
     if (size > s.size() - at - 16) break;
-    std::uint8_t header[wcs::wal::record_header_bytes];
-    std::memcpy(header, s.data() + at, sizeof header);
-    const std::uint64_t sum =
-        wcs::wal::record_checksum(header, wcs::wal::payload_hash({reinterpret_cast<const std::uint8_t*>(s.data()) + at + 8, size}));
+    const auto* record = reinterpret_cast<const std::uint8_t*>(s.data()) + at;
+    const std::uint64_t sum = wcs::wal::record_checksum(std::span<const std::uint8_t, wcs::wal::record_header_bytes>(record, 8),
+                                                        wcs::wal::payload_hash({record + 8, size}));
     std::memcpy(s.data() + at + 8 + size, &sum, sizeof sum);
     at += 16 + size;
   }
