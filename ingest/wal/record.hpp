@@ -1,5 +1,5 @@
 #pragma once
-// The write-ahead log's records (docs/reliability.md). A segment file is the magic "wcswal1\n", then
+// The write-ahead log's records (docs/reliability.md). A segment file is the magic "wcswal2\n", then
 // records, little-endian:
 //   u32 payload bytes, u8 kind, u8[3] zero, payload, u64 checksum: the XXH3-64 of the payload's XXH3-64
 //   seeded with the first 8 bytes (so a torn or flipped length or kind fails the check as a torn

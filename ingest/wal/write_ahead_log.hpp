@@ -87,7 +87,6 @@ class write_ahead_log {
   void checkpointed(std::int64_t batch_ms) { covered_ms_.store(newest_ms_.exchange(batch_ms)); }
 
   const std::string& dir() const { return dir_; }
-  std::size_t segments() const { return segments_.size(); }
 
  private:
   struct segment {
