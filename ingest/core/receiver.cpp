@@ -19,6 +19,20 @@ namespace wcs {
 // hold a core the reduce workers need (much larger reads starve them on a machine with few cores).
 constexpr std::size_t max_read_bytes = 1 << 20;
 
+namespace {
+
+// A stream read piece by piece wakes this thread at nearly every packet; at normal priority it then
+// preempts the counting threads, and a chunk waits for its slowest slice (with the write-ahead log's
+// work here, +13-18% processing per batch at a paced rate). SCHED_IDLE runs it on a core nothing else
+// wants; the socket's buffers hold what arrives meanwhile (docs/performance.md). Not for a mapped file:
+// it is cut at full speed, and this thread's line count is the engine's input.
+void yield_cores_to_counting() {
+  const sched_param idle{};
+  if (::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &idle) != 0) spdlog::debug("receiver: SCHED_IDLE refused");
+}
+
+}  // namespace
+
 std::int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -168,15 +182,7 @@ read_result receiver::read_more(steady_time deadline) {
 }
 
 void receiver::run() {
-  // A stream read piece by piece wakes this thread at nearly every packet; at normal priority it then
-  // preempts the counting threads, and a chunk waits for its slowest slice (with the write-ahead log's
-  // work here, +13-18% processing per batch at a paced rate). SCHED_IDLE runs it on a core nothing
-  // else wants; the socket's buffers hold what arrives meanwhile (docs/performance.md). A mapped file
-  // is cut at full speed, where this thread's line count is the engine's input: normal priority.
-  if (mapped_.empty()) {
-    const sched_param idle{};
-    if (::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &idle) != 0) spdlog::debug("receiver: SCHED_IDLE refused");
-  }
+  if (mapped_.empty()) yield_cores_to_counting();
   try {
     buffer_ = ring_.acquire();
     chunk_ = mapped_.empty() ? buffer_->data() : mapped_.data();
